@@ -1,0 +1,59 @@
+/**
+ * Decoded blocks, keyed by physical address and code size (16/32-bit).
+ *
+ * A block is the straight-line run of instructions from one address to the
+ * first branch (or page end). Blocks never span pages, so a write to a page
+ * drops exactly the blocks of that page; the MMU tells us through the
+ * physical memory's code-write listener.
+ */
+import type { PhysicalMemory } from "@xeno86/mmu";
+import type { Instr } from "./instruction";
+
+export interface Block {
+  readonly instrs: Instr[];
+  /** Bytes covered, for the CS limit check at entry. */
+  readonly byteLength: number;
+  readonly physical: number;
+}
+
+export class CodeCache {
+  private readonly blocks = new Map<number, Block>();
+  /** Keys of the blocks on each physical page. */
+  private readonly pageKeys = new Map<number, number[]>();
+
+  constructor(private readonly memory: PhysicalMemory) {}
+
+  lookup(key: number): Block | undefined {
+    return this.blocks.get(key);
+  }
+
+  insert(key: number, physical: number, instrs: Instr[], byteLength: number): Block {
+    const block: Block = { instrs, byteLength, physical };
+    this.blocks.set(key, block);
+    const page = physical >>> 12;
+    const keys = this.pageKeys.get(page);
+    if (keys === undefined) this.pageKeys.set(page, [key]);
+    else keys.push(key);
+    return block;
+  }
+
+  /** Drops every block decoded from `page`. */
+  invalidatePage(page: number): void {
+    const keys = this.pageKeys.get(page);
+    if (keys !== undefined) {
+      for (const key of keys) this.blocks.delete(key);
+      this.pageKeys.delete(page);
+    }
+    this.memory.clearCodePage(page);
+  }
+
+  clear(): void {
+    for (const page of this.pageKeys.keys()) this.memory.clearCodePage(page);
+    this.blocks.clear();
+    this.pageKeys.clear();
+  }
+
+  get size(): number {
+    return this.blocks.size;
+  }
+}
