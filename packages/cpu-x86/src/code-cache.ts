@@ -8,12 +8,18 @@
  */
 import type { PhysicalMemory } from "@xeno86/mmu";
 import type { Instr } from "./instruction";
+import type { CompiledBlock } from "./jit/block-compiler";
 
 export interface Block {
   readonly instrs: Instr[];
   /** Bytes covered, for the CS limit check at entry. */
   readonly byteLength: number;
   readonly physical: number;
+  /** Byte offset of each instruction from the block start, and the end offset last. */
+  readonly offsets: Int32Array;
+  /** Times interpreted; the block is compiled when this reaches the CPU's threshold. */
+  executions: number;
+  compiled: CompiledBlock | null;
 }
 
 export class CodeCache {
@@ -28,7 +34,9 @@ export class CodeCache {
   }
 
   insert(key: number, physical: number, instrs: Instr[], byteLength: number): Block {
-    const block: Block = { instrs, byteLength, physical };
+    const offsets = new Int32Array(instrs.length + 1);
+    for (let k = 0; k < instrs.length; k++) offsets[k + 1] = offsets[k] + instrs[k].length;
+    const block: Block = { instrs, byteLength, physical, offsets, executions: 0, compiled: null };
     this.blocks.set(key, block);
     const page = physical >>> 12;
     const keys = this.pageKeys.get(page);

@@ -12,6 +12,7 @@ import { type Mmu, PageFault } from "@xeno86/mmu";
 import { CodeCache, type Block } from "./code-cache";
 import { CPU_SIGNATURE } from "./cpuid";
 import { decodeInstruction } from "./decoder";
+import { BlockCompiler, type CompiledBlock } from "./jit/block-compiler";
 import { Flag } from "./eflags";
 import { CpuException, Vector } from "./exceptions";
 import { Instr } from "./instruction";
@@ -35,6 +36,10 @@ import { X87 } from "./fpu/x87";
 
 export interface CpuOptions {
   mmu: Mmu;
+  /** Compile hot blocks to JavaScript (default true; off where `new Function` is forbidden). */
+  jit?: boolean;
+  /** Interpreted executions of a block before it is compiled (default 40). */
+  jitThreshold?: number;
   io?: IoBus;
   interrupts?: InterruptAcknowledge;
   fpuPins?: FpuErrorPins;
@@ -148,6 +153,15 @@ export class Cpu extends LazyFlags {
   deliveringVector = -1;
 
   readonly codeCache: CodeCache;
+  readonly blockCompiler: BlockCompiler;
+  jitEnabled: boolean;
+  jitThreshold: number;
+  /** Completed iterations of a compiled self-loop when one of its instructions faults. */
+  jitIterations = 0;
+  /** Non-zero when something outside the instruction stream needs the run loop (interrupt line, stop, reset). */
+  attention = 0;
+  /** `instructionCount` at which the current `run()` ends. */
+  budgetEnd = 0;
   /** Set when a write hit the page of the block being executed: the block stops after this instruction. */
   codeModified = false;
 
@@ -155,7 +169,6 @@ export class Cpu extends LazyFlags {
   private readonly breakpoints = new Set<number>();
   private stopRequested = false;
   private resetRequested = false;
-  private budgetEnd = 0;
   private readonly scratchInstr = new Instr();
 
   /** The x87's view of the CPU (memory at the current privilege, EFLAGS, AX). */
@@ -170,6 +183,9 @@ export class Cpu extends LazyFlags {
     this.pageFault = this.mmu.fault;
     this.msr = new MsrFile();
     this.codeCache = new CodeCache(this.mmu.memory);
+    this.blockCompiler = new BlockCompiler();
+    this.jitEnabled = options.jit !== false && this.blockCompiler.available;
+    this.jitThreshold = options.jitThreshold ?? 40;
     this.mmu.memory.setCodeWriteListener((page) => {
       this.codeCache.invalidatePage(page);
       this.codeModified = true;
@@ -523,19 +539,23 @@ export class Cpu extends LazyFlags {
   /** Makes `run()` return `Exit.Stopped` at the next instruction boundary (e.g. from a device callback). */
   requestStop(): void {
     this.stopRequested = true;
+    this.attention = 1;
   }
 
   /** Makes `run()` return `Exit.Reset` at the next instruction boundary (keyboard controller, port 0xCF9, ...). */
   requestReset(): void {
     this.resetRequested = true;
+    this.attention = 1;
   }
 
   setInterruptLine(asserted: boolean): void {
     this.intrLine = asserted;
+    if (asserted) this.attention = 1;
   }
 
   raiseNmi(): void {
     this.nmiPending = true;
+    this.attention = 1;
   }
 
   /** The 64-bit time-stamp counter as [low, high] words. */
@@ -567,6 +587,7 @@ export class Cpu extends LazyFlags {
 
   private runLoop(): ExitCode {
     for (;;) {
+      this.attention = 0;
       if (this.stopRequested) {
         this.stopRequested = false;
         return this.finishExit(Exit.Stopped);
@@ -625,6 +646,17 @@ export class Cpu extends LazyFlags {
   }
 
   private runBlock(block: Block): void {
+    if (block.compiled !== null) {
+      this.runCompiled(block, block.compiled);
+      return;
+    }
+    if (++block.executions === this.jitThreshold && this.jitEnabled) {
+      block.compiled = this.blockCompiler.compile(block, this.code32);
+      if (block.compiled !== null) {
+        this.runCompiled(block, block.compiled);
+        return;
+      }
+    }
     const instrs = block.instrs;
     const n = instrs.length;
     const ipMask = this.code32 ? -1 : 0xffff;
@@ -641,6 +673,22 @@ export class Cpu extends LazyFlags {
       }
     } finally {
       this.instructionCount += k;
+    }
+  }
+
+  private runCompiled(block: Block, compiled: CompiledBlock): void {
+    const start = this.eip;
+    this.codeModified = false;
+    this.jitIterations = 0;
+    try {
+      compiled(this);
+    } catch (fault) {
+      // Count what retired before the faulting instruction (cpu.eip points at it).
+      const offset = (this.eip - start) & (this.code32 ? -1 : 0xffff);
+      let k = 0;
+      while (k < block.instrs.length && block.offsets[k] !== offset) k++;
+      this.instructionCount += this.jitIterations * block.instrs.length + k;
+      throw fault;
     }
   }
 

@@ -23,6 +23,10 @@ interface FormPlan {
   readonly registerOnly: boolean;
   readonly lockable: boolean;
   readonly endsBlock: boolean;
+  /** A generated template (not "custom"). */
+  readonly templated: boolean;
+  /** Has an M operand: the register form is #UD. */
+  readonly memoryOnly: boolean;
   readonly handlers: readonly [Handler, Handler, Handler, Handler];
 }
 
@@ -50,6 +54,8 @@ const PLANS: readonly FormPlan[] = OPCODE_FORMS.map((form, index) => {
     registerOnly: specs.some((s) => s.kind === "R"),
     lockable: form.lockable,
     endsBlock: form.endsBlock,
+    templated: form.kind !== "custom",
+    memoryOnly: specs.some((s) => s.kind === "M"),
     handlers: FORM_HANDLERS[index],
   };
 });
@@ -190,6 +196,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
   i.modrm = 0;
   i.reg = 0;
   i.rm = 0;
+  i.templated = false;
 
   // ---- ModRM, or the plain form ----
   let modrm = -1;
@@ -376,6 +383,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
     return true;
   }
   i.handler = plan.handlers[(operand16 ? 0 : 2) + (i.memory ? 1 : 0)];
+  i.templated = plan.templated && (i.memory || !plan.memoryOnly);
   return true;
 }
 

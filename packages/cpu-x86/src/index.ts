@@ -18,3 +18,5 @@ export { Cr0, Cr4, writeCr0, writeCr3, writeCr4 } from "./control-registers";
 export { CpuidFeature, CPU_SIGNATURE } from "./cpuid";
 export { MsrIndex } from "./msr";
 export { OPCODE_FORMS, type OpcodeForm } from "./opcode-table";
+export { ConformanceHarness, type CaseResult } from "./conformance/harness";
+export { checkCaseShape, type ConformanceCase } from "./conformance/vector-format";

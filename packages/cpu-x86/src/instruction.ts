@@ -49,6 +49,11 @@ export class Instr {
   /** 0 none, 1 REP/REPE (F3), 2 REPNE (F2). */
   repeat = 0;
   lock = false;
+  /**
+   * The handler is the form's generated template (not a hand-written handler,
+   * nor a #UD/#GP stand-in chosen by the decoder); the block compiler inlines it.
+   */
+  templated = false;
   /** Ends a translated block (a branch, a mode change, an interrupt-state change). */
   endsBlock = false;
 }

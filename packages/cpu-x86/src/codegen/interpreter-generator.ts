@@ -132,6 +132,17 @@ function describe(form: OpcodeForm): string {
   return `${opcode.toUpperCase()}${group} ${form.mnemonic} ${form.operands}`.trim();
 }
 
+/**
+ * The code of one variant of a templated form, as the interpreter runs it
+ * (the block compiler reuses it with the instruction's fields made constants).
+ */
+export function variantBody(form: OpcodeForm, operand16: boolean, memory: boolean): string {
+  const sizes = formOperandSizes(form);
+  const wanted = operand16 ? 16 : 32;
+  const bits = sizes.includes(wanted) ? wanted : sizes[0];
+  return generateBody(form, bits, formHasMemoryVariant(form) ? memory : false);
+}
+
 function generateBody(form: OpcodeForm, bits: 16 | 32, memory: boolean): string {
   const specs = parseOperands(form.operands);
   const first = specs[0];

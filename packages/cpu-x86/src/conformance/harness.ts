@@ -50,11 +50,16 @@ const hex = (value: number) => `0x${(value >>> 0).toString(16)}`;
 export class ConformanceHarness {
   readonly memory = new PhysicalMemory(RAM_BYTES);
   readonly mmu = new Mmu(this.memory);
-  readonly cpu = new Cpu({ mmu: this.mmu });
+  readonly cpu: Cpu;
   private readonly codeFill = new Uint8Array(0x1000).fill(0xcc);
   private readonly dataZero = new Uint8Array(DATA_SIZE);
 
-  constructor() {
+  /**
+   * `jitThreshold` 1 compiles every block before its first execution, so the
+   * vectors check the block compiler; by default they check the interpreter.
+   */
+  constructor(options: { jit?: boolean; jitThreshold?: number } = {}) {
+    this.cpu = new Cpu({ mmu: this.mmu, jit: options.jit ?? false, jitThreshold: options.jitThreshold });
     this.buildAddressSpace();
   }
 

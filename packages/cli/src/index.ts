@@ -1,0 +1,3 @@
+export { main } from "./main";
+export { conformanceCommand } from "./commands/conformance";
+export { UsageError } from "./usage-error";
