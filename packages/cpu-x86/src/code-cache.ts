@@ -11,6 +11,8 @@ import type { Instr } from "./instruction";
 import type { CompiledBlock } from "./jit/block-compiler";
 
 export interface Block {
+  /** Physical address * 2 + 1 for 32-bit code. */
+  readonly key: number;
   readonly instrs: Instr[];
   /** Bytes covered, for the CS limit check at entry. */
   readonly byteLength: number;
@@ -22,21 +24,35 @@ export interface Block {
   compiled: CompiledBlock | null;
 }
 
+/** Slots of the direct-mapped cache in front of the map (a power of two). */
+const FAST_SLOTS = 8192;
+
+function fastSlot(key: number): number {
+  return (key ^ (key >>> 13)) & (FAST_SLOTS - 1);
+}
+
 export class CodeCache {
   private readonly blocks = new Map<number, Block>();
+  /** Direct-mapped cache of recent blocks: one array load and a compare on a hit. */
+  private readonly fast: Array<Block | undefined> = new Array<Block | undefined>(FAST_SLOTS).fill(undefined);
   /** Keys of the blocks on each physical page. */
   private readonly pageKeys = new Map<number, number[]>();
 
   constructor(private readonly memory: PhysicalMemory) {}
 
   lookup(key: number): Block | undefined {
-    return this.blocks.get(key);
+    const slot = fastSlot(key);
+    const cached = this.fast[slot];
+    if (cached !== undefined && cached.key === key) return cached;
+    const block = this.blocks.get(key);
+    if (block !== undefined) this.fast[slot] = block;
+    return block;
   }
 
   insert(key: number, physical: number, instrs: Instr[], byteLength: number): Block {
     const offsets = new Int32Array(instrs.length + 1);
     for (let k = 0; k < instrs.length; k++) offsets[k + 1] = offsets[k] + instrs[k].length;
-    const block: Block = { instrs, byteLength, physical, offsets, executions: 0, compiled: null };
+    const block: Block = { key, instrs, byteLength, physical, offsets, executions: 0, compiled: null };
     this.blocks.set(key, block);
     const page = physical >>> 12;
     const keys = this.pageKeys.get(page);
@@ -49,7 +65,11 @@ export class CodeCache {
   invalidatePage(page: number): void {
     const keys = this.pageKeys.get(page);
     if (keys !== undefined) {
-      for (const key of keys) this.blocks.delete(key);
+      for (const key of keys) {
+        this.blocks.delete(key);
+        const slot = fastSlot(key);
+        if (this.fast[slot]?.key === key) this.fast[slot] = undefined;
+      }
       this.pageKeys.delete(page);
     }
     this.memory.clearCodePage(page);
@@ -59,6 +79,7 @@ export class CodeCache {
     for (const page of this.pageKeys.keys()) this.memory.clearCodePage(page);
     this.blocks.clear();
     this.pageKeys.clear();
+    this.fast.fill(undefined);
   }
 
   get size(): number {

@@ -55,6 +55,9 @@ const NO_IO: IoBus = {
   out32: () => {},
 };
 
+/** `serviceEvents` ran one instruction itself. */
+const STEPPED = -2;
+
 /** Blocks end after this many instructions so interrupts are checked often enough. */
 const MAX_BLOCK_INSTRUCTIONS = 64;
 
@@ -260,6 +263,15 @@ export class Cpu extends LazyFlags {
     this.fpu.reset();
     this.codeCache.clear();
     this.updateCodeSize();
+  }
+
+  /** Real mode at CS:IP, the way a boot sector is entered. */
+  loadRealModeEntry(cs: number, ip: number): void {
+    this.cr0 &= ~0x80000001;
+    setRealModeSegment(this, Seg.CS, cs, 0xffff, SegmentAttr.CODE_RX_PRESENT);
+    this.setCpl(0);
+    this.eip = ip & 0xffff;
+    this.updateAllSegmentChecks();
   }
 
   get protectedMode(): boolean {
@@ -526,10 +538,12 @@ export class Cpu extends LazyFlags {
 
   setTraceHook(hook: TraceHook | null): void {
     this.traceHook = hook;
+    this.attention = 1;
   }
 
   addBreakpoint(linear: number): void {
     this.breakpoints.add(linear >>> 0);
+    this.attention = 1;
   }
 
   removeBreakpoint(linear: number): void {
@@ -587,30 +601,53 @@ export class Cpu extends LazyFlags {
 
   private runLoop(): ExitCode {
     for (;;) {
-      this.attention = 0;
-      if (this.stopRequested) {
-        this.stopRequested = false;
-        return this.finishExit(Exit.Stopped);
-      }
-      if (this.pendingExit >= 0) return this.takePendingExit() as ExitCode;
-      if (this.resetRequested) {
-        this.resetRequested = false;
-        return this.finishExit(Exit.Reset);
-      }
-      if (this.interruptShadow) this.interruptShadow = false;
-      else if (this.nmiPending || this.intrLine) {
-        const exit = this.checkInterrupts();
+      if (
+        this.attention !== 0 ||
+        this.intrLine ||
+        this.interruptShadow ||
+        this.halted ||
+        this.pendingExit >= 0 ||
+        (this.storedFlags & Flag.TF) !== 0
+      ) {
+        const exit = this.serviceEvents();
         if (exit >= 0) return exit as ExitCode;
+        if (exit === STEPPED) continue;
       }
-      if (this.halted) return this.finishExit(Exit.Halt);
       if (this.instructionCount >= this.budgetEnd) return this.finishExit(Exit.Budget);
-      if (this.traceHook !== null || this.breakpoints.size !== 0 || (this.storedFlags & Flag.TF) !== 0) {
-        const exit = this.stepCarefully();
-        if (exit >= 0) return exit as ExitCode;
-        continue;
-      }
       this.executeBlock();
     }
+  }
+
+  /**
+   * Everything other than running the next block: stop and reset requests,
+   * pending exits, interrupts (after the STI/MOV SS shadow), HLT, and
+   * single-stepping for the trace hook, breakpoints and TF. Returns an exit
+   * code, STEPPED when it ran one instruction itself, or -1 to go on.
+   */
+  private serviceEvents(): number {
+    this.attention = 0;
+    if (this.stopRequested) {
+      this.stopRequested = false;
+      return this.finishExit(Exit.Stopped);
+    }
+    if (this.pendingExit >= 0) return this.takePendingExit();
+    if (this.resetRequested) {
+      this.resetRequested = false;
+      return this.finishExit(Exit.Reset);
+    }
+    if (this.interruptShadow) this.interruptShadow = false;
+    else if (this.nmiPending || this.intrLine) {
+      const exit = this.checkInterrupts();
+      if (exit >= 0) return exit;
+    }
+    if (this.halted) return this.finishExit(Exit.Halt);
+    if (this.traceHook !== null || this.breakpoints.size !== 0 || (this.storedFlags & Flag.TF) !== 0) {
+      this.attention = 1; // stay on this path while stepping
+      if (this.instructionCount >= this.budgetEnd) return this.finishExit(Exit.Budget);
+      const exit = this.stepCarefully();
+      return exit >= 0 ? exit : STEPPED;
+    }
+    return -1;
   }
 
   /** Finds or builds the block at CS:EIP and runs it. */

@@ -56,6 +56,12 @@ export interface OpcodeForm {
   readonly endsBlock: boolean;
   /** Needs 16- and 32-bit handlers although no operand is "v" sized (RET imm16). */
   readonly operandSized: boolean;
+  /** Arithmetic flags (EFLAGS bits) the instruction reads. Hand-written forms are assumed to read all. */
+  readonly flagsRead: number;
+  /** Arithmetic flags it always writes (undefined-after ones included): earlier values of these are dead. */
+  readonly flagsWritten: number;
+  /** Writes `flagsWritten` only when its shift count (masked to 5 bits) is not zero. */
+  readonly flagsCountDependent: boolean;
   /** Only with a 0xF3 prefix (PAUSE) — unused otherwise. */
   readonly note?: string;
 }
@@ -64,6 +70,23 @@ interface Options {
   lock?: boolean;
   ends?: boolean;
   sized?: boolean;
+  reads?: number;
+  writes?: number;
+  countDependent?: boolean;
+}
+
+// Arithmetic flag bits, as in EFLAGS.
+const CF = 0x001;
+const PF = 0x004;
+const AF = 0x010;
+const ZF = 0x040;
+const SF = 0x080;
+const OF = 0x800;
+const ALL_FLAGS = CF | PF | AF | ZF | SF | OF;
+
+/** Flags a condition code (Jcc, SETcc, CMOVcc low nibble) reads. */
+export function conditionFlags(cc: number): number {
+  return [OF, CF, ZF, CF | ZF, SF, PF, SF | OF, ZF | SF | OF][cc >> 1];
 }
 
 const forms: OpcodeForm[] = [];
@@ -81,6 +104,9 @@ function add(opcode: number, group: number, mnemonic: string, operands: string, 
       lockable: options.lock === true,
       endsBlock: options.ends === true,
       operandSized: options.sized === true,
+      flagsRead: kind === "custom" ? ALL_FLAGS : (options.reads ?? 0),
+      flagsWritten: kind === "custom" ? 0 : (options.writes ?? 0),
+      flagsCountDependent: options.countDependent === true,
     }),
   );
 }
@@ -105,13 +131,15 @@ for (let n = 0; n < 8; n++) {
   const compute = (o: TemplateContext) => `alu.${fn}(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`;
   const write: Body = isCmp ? (o) => `${compute(o)};` : (o) => o.set(0, compute(o));
   const kindOf = isCmp ? plain : rmw;
-  const lock = { lock: !isCmp };
+  const carryIn = op === "adc" || op === "sbb" ? CF : 0;
+  const lock = { lock: !isCmp, writes: ALL_FLAGS, reads: carryIn };
+  const noLock = { writes: ALL_FLAGS, reads: carryIn };
   kindOf(base + 0, -1, mn, "Eb,Gb", write, lock);
   kindOf(base + 1, -1, mn, "Ev,Gv", write, lock);
-  plain(base + 2, -1, mn, "Gb,Eb", write);
-  plain(base + 3, -1, mn, "Gv,Ev", write);
-  plain(base + 4, -1, mn, "AL,Ib", write);
-  plain(base + 5, -1, mn, "eAX,Iz", write);
+  plain(base + 2, -1, mn, "Gb,Eb", write, noLock);
+  plain(base + 3, -1, mn, "Gv,Ev", write, noLock);
+  plain(base + 4, -1, mn, "AL,Ib", write, noLock);
+  plain(base + 5, -1, mn, "eAX,Iz", write, noLock);
   kindOf(0x80, n, mn, "Eb,Ib", write, lock);
   kindOf(0x81, n, mn, "Ev,Iz", write, lock);
   kindOf(0x82, n, mn, "Eb,Ib", write, lock);
@@ -120,38 +148,41 @@ for (let n = 0; n < 8; n++) {
 
 // TEST and the unary group 3 / INC DEC
 const testBody: Body = (o) => `alu.and(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size});`;
-plain(0x84, -1, "TEST", "Eb,Gb", testBody);
-plain(0x85, -1, "TEST", "Ev,Gv", testBody);
-plain(0xa8, -1, "TEST", "AL,Ib", testBody);
-plain(0xa9, -1, "TEST", "eAX,Iz", testBody);
-plain(0xf6, 0, "TEST", "Eb,Ib", testBody);
-plain(0xf6, 1, "TEST", "Eb,Ib", testBody);
-plain(0xf7, 0, "TEST", "Ev,Iz", testBody);
-plain(0xf7, 1, "TEST", "Ev,Iz", testBody);
+const allFlags = { writes: ALL_FLAGS };
+plain(0x84, -1, "TEST", "Eb,Gb", testBody, allFlags);
+plain(0x85, -1, "TEST", "Ev,Gv", testBody, allFlags);
+plain(0xa8, -1, "TEST", "AL,Ib", testBody, allFlags);
+plain(0xa9, -1, "TEST", "eAX,Iz", testBody, allFlags);
+plain(0xf6, 0, "TEST", "Eb,Ib", testBody, allFlags);
+plain(0xf6, 1, "TEST", "Eb,Ib", testBody, allFlags);
+plain(0xf7, 0, "TEST", "Ev,Iz", testBody, allFlags);
+plain(0xf7, 1, "TEST", "Ev,Iz", testBody, allFlags);
 for (const [opcode, ops] of [
   [0xf6, "Eb"],
   [0xf7, "Ev"],
 ] as const) {
   rmw(opcode, 2, "NOT", ops, (o) => o.set(0, `~${o.get(0)}`), { lock: true });
-  rmw(opcode, 3, "NEG", ops, (o) => o.set(0, `alu.neg(cpu, ${o.get(0)}, ${o.size})`), { lock: true });
-  plain(opcode, 4, "MUL", ops, (o) => `muldiv.mul${o.bits}(cpu, ${o.get(0)});`);
-  plain(opcode, 5, "IMUL", ops, (o) => `muldiv.imul${o.bits}(cpu, ${o.get(0)});`);
+  rmw(opcode, 3, "NEG", ops, (o) => o.set(0, `alu.neg(cpu, ${o.get(0)}, ${o.size})`), { lock: true, writes: ALL_FLAGS });
+  plain(opcode, 4, "MUL", ops, (o) => `muldiv.mul${o.bits}(cpu, ${o.get(0)});`, allFlags);
+  plain(opcode, 5, "IMUL", ops, (o) => `muldiv.imul${o.bits}(cpu, ${o.get(0)});`, allFlags);
   plain(opcode, 6, "DIV", ops, (o) => `muldiv.div${o.bits}(cpu, ${o.get(0)});`);
   plain(opcode, 7, "IDIV", ops, (o) => `muldiv.idiv${o.bits}(cpu, ${o.get(0)});`);
 }
+const incDec = { writes: ALL_FLAGS & ~CF };
+const incDecLocked = { writes: ALL_FLAGS & ~CF, lock: true };
 for (let r = 0; r < 8; r++) {
-  plain(0x40 + r, -1, "INC", "Zv", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`));
-  plain(0x48 + r, -1, "DEC", "Zv", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`));
+  plain(0x40 + r, -1, "INC", "Zv", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`), incDec);
+  plain(0x48 + r, -1, "DEC", "Zv", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`), incDec);
 }
-rmw(0xfe, 0, "INC", "Eb", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`), { lock: true });
-rmw(0xfe, 1, "DEC", "Eb", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`), { lock: true });
-rmw(0xff, 0, "INC", "Ev", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`), { lock: true });
-rmw(0xff, 1, "DEC", "Ev", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`), { lock: true });
+rmw(0xfe, 0, "INC", "Eb", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`), incDecLocked);
+rmw(0xfe, 1, "DEC", "Eb", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`), incDecLocked);
+rmw(0xff, 0, "INC", "Ev", (o) => o.set(0, `alu.inc(cpu, ${o.get(0)}, ${o.size})`), incDecLocked);
+rmw(0xff, 1, "DEC", "Ev", (o) => o.set(0, `alu.dec(cpu, ${o.get(0)}, ${o.size})`), incDecLocked);
 
 // Multiply with explicit operands
-plain(0x69, -1, "IMUL", "Gv,Ev,Iz", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
-plain(0x6b, -1, "IMUL", "Gv,Ev,Ibs", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
-plain(0x1af, -1, "IMUL", "Gv,Ev", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`));
+plain(0x69, -1, "IMUL", "Gv,Ev,Iz", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(1)}, ${o.get(2)}, ${o.size})`), allFlags);
+plain(0x6b, -1, "IMUL", "Gv,Ev,Ibs", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(1)}, ${o.get(2)}, ${o.size})`), allFlags);
+plain(0x1af, -1, "IMUL", "Gv,Ev", (o) => o.set(0, `muldiv.imul3(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), allFlags);
 
 // ---------------------------------------------------------------------------
 // Shifts and rotates (group 2), double shifts
@@ -162,17 +193,24 @@ for (let n = 0; n < 8; n++) {
   const fn = SHIFT_OPS[n] === "sal" ? "shl" : SHIFT_OPS[n];
   const mn = SHIFT_OPS[n].toUpperCase();
   const body: Body = (o) => o.set(0, `shift.${fn}(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`);
-  rmw(0xc0, n, mn, "Eb,Ib", body);
-  rmw(0xc1, n, mn, "Ev,Ib", body);
-  rmw(0xd0, n, mn, "Eb,1", body);
-  rmw(0xd1, n, mn, "Ev,1", body);
-  rmw(0xd2, n, mn, "Eb,CL", body);
-  rmw(0xd3, n, mn, "Ev,CL", body);
+  const rotate = n < 4;
+  const effect = {
+    writes: rotate ? CF | OF : ALL_FLAGS,
+    reads: n === 2 || n === 3 ? CF : 0,
+    countDependent: true,
+  };
+  rmw(0xc0, n, mn, "Eb,Ib", body, effect);
+  rmw(0xc1, n, mn, "Ev,Ib", body, effect);
+  rmw(0xd0, n, mn, "Eb,1", body, effect);
+  rmw(0xd1, n, mn, "Ev,1", body, effect);
+  rmw(0xd2, n, mn, "Eb,CL", body, effect);
+  rmw(0xd3, n, mn, "Ev,CL", body, effect);
 }
-rmw(0x1a4, -1, "SHLD", "Ev,Gv,Ib", (o) => o.set(0, `shift.shld(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
-rmw(0x1a5, -1, "SHLD", "Ev,Gv,CL", (o) => o.set(0, `shift.shld(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
-rmw(0x1ac, -1, "SHRD", "Ev,Gv,Ib", (o) => o.set(0, `shift.shrd(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
-rmw(0x1ad, -1, "SHRD", "Ev,Gv,CL", (o) => o.set(0, `shift.shrd(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`));
+const doubleShift = { writes: ALL_FLAGS, countDependent: true };
+rmw(0x1a4, -1, "SHLD", "Ev,Gv,Ib", (o) => o.set(0, `shift.shld(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`), doubleShift);
+rmw(0x1a5, -1, "SHLD", "Ev,Gv,CL", (o) => o.set(0, `shift.shld(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`), doubleShift);
+rmw(0x1ac, -1, "SHRD", "Ev,Gv,Ib", (o) => o.set(0, `shift.shrd(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`), doubleShift);
+rmw(0x1ad, -1, "SHRD", "Ev,Gv,CL", (o) => o.set(0, `shift.shrd(cpu, ${o.get(0)}, ${o.get(1)}, ${o.get(2)}, ${o.size})`), doubleShift);
 
 // ---------------------------------------------------------------------------
 // Bit instructions
@@ -183,12 +221,12 @@ custom(0x1a3, -1, "BT", "Ev,Gv", "bits.btRegister");
 custom(0x1ab, -1, "BTS", "Ev,Gv", "bits.btsRegister", { lock: true });
 custom(0x1b3, -1, "BTR", "Ev,Gv", "bits.btrRegister", { lock: true });
 custom(0x1bb, -1, "BTC", "Ev,Gv", "bits.btcRegister", { lock: true });
-plain(0x1ba, 4, "BT", "Ev,Ib", (o) => `bits.bt(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size});`);
-rmw(0x1ba, 5, "BTS", "Ev,Ib", (o) => o.set(0, `bits.bts(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true });
-rmw(0x1ba, 6, "BTR", "Ev,Ib", (o) => o.set(0, `bits.btr(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true });
-rmw(0x1ba, 7, "BTC", "Ev,Ib", (o) => o.set(0, `bits.btc(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true });
-plain(0x1bc, -1, "BSF", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (bits.scanSource(cpu, v, ${o.size})) ${o.set(0, `bits.bsf(v)`)} }`);
-plain(0x1bd, -1, "BSR", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (bits.scanSource(cpu, v, ${o.size})) ${o.set(0, `bits.bsr(v, ${o.size})`)} }`);
+plain(0x1ba, 4, "BT", "Ev,Ib", (o) => `bits.bt(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size});`, { writes: CF });
+rmw(0x1ba, 5, "BTS", "Ev,Ib", (o) => o.set(0, `bits.bts(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true, writes: CF });
+rmw(0x1ba, 6, "BTR", "Ev,Ib", (o) => o.set(0, `bits.btr(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true, writes: CF });
+rmw(0x1ba, 7, "BTC", "Ev,Ib", (o) => o.set(0, `bits.btc(cpu, ${o.get(0)}, ${o.get(1)}, ${o.size})`), { lock: true, writes: CF });
+plain(0x1bc, -1, "BSF", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (bits.scanSource(cpu, v, ${o.size})) ${o.set(0, `bits.bsf(v)`)} }`, { writes: ZF });
+plain(0x1bd, -1, "BSR", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (bits.scanSource(cpu, v, ${o.size})) ${o.set(0, `bits.bsr(v, ${o.size})`)} }`, { writes: ZF });
 for (let r = 0; r < 8; r++) plain(0x1c8 + r, -1, "BSWAP", "Zd", (o) => o.set(0, `bits.bswap(${o.get(0)})`));
 
 // ---------------------------------------------------------------------------
@@ -216,17 +254,17 @@ plain(0x1be, -1, "MOVSX", "Gv,Eb", (o) => o.set(0, `((${o.get(1)} << 24) >> 24)`
 plain(0x1bf, -1, "MOVSX", "Gv,Ew", (o) => o.set(0, `((${o.get(1)} << 16) >> 16)`));
 plain(0x8d, -1, "LEA", "Gv,M", (o) => o.set(0, o.get(1)));
 for (let cc = 0; cc < 16; cc++) {
-  plain(0x140 + cc, -1, "CMOV", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (cpu.condition(${o.cc})) ${o.set(0, "v")} }`);
-  plain(0x190 + cc, 0, "SET", "Eb", (o) => o.set(0, `cpu.condition(${o.cc}) ? 1 : 0`));
+  const reads = { reads: conditionFlags(cc) };
+  plain(0x140 + cc, -1, "CMOV", "Gv,Ev", (o) => `{ const v = ${o.get(1)}; if (cpu.condition(${o.cc})) ${o.set(0, "v")} }`, reads);
   // SETcc ignores ModRM.reg on a P6.
-  for (let g = 1; g < 8; g++) plain(0x190 + cc, g, "SET", "Eb", (o) => o.set(0, `cpu.condition(${o.cc}) ? 1 : 0`));
+  for (let g = 0; g < 8; g++) plain(0x190 + cc, g, "SET", "Eb", (o) => o.set(0, `cpu.condition(${o.cc}) ? 1 : 0`), reads);
 }
 rmw(0x86, -1, "XCHG", "Eb,Gb", (o) => `{ const t = ${o.get(0)}; ${o.set(0, o.get(1))} ${o.set(1, "t")} }`, { lock: true });
 rmw(0x87, -1, "XCHG", "Ev,Gv", (o) => `{ const t = ${o.get(0)}; ${o.set(0, o.get(1))} ${o.set(1, "t")} }`, { lock: true });
 for (let r = 1; r < 8; r++) plain(0x90 + r, -1, "XCHG", "Zv,eAX", (o) => `{ const t = ${o.get(0)}; ${o.set(0, o.get(1))} ${o.set(1, "t")} }`);
 plain(0x90, -1, "NOP", "", () => "");
-rmw(0x1c0, -1, "XADD", "Eb,Gb", (o) => `{ const d = ${o.get(0)}; const s = ${o.get(1)}; ${o.set(1, "d")} ${o.set(0, `alu.add(cpu, d, s, ${o.size})`)} }`, { lock: true });
-rmw(0x1c1, -1, "XADD", "Ev,Gv", (o) => `{ const d = ${o.get(0)}; const s = ${o.get(1)}; ${o.set(1, "d")} ${o.set(0, `alu.add(cpu, d, s, ${o.size})`)} }`, { lock: true });
+rmw(0x1c0, -1, "XADD", "Eb,Gb", (o) => `{ const d = ${o.get(0)}; const s = ${o.get(1)}; ${o.set(1, "d")} ${o.set(0, `alu.add(cpu, d, s, ${o.size})`)} }`, { lock: true, writes: ALL_FLAGS });
+rmw(0x1c1, -1, "XADD", "Ev,Gv", (o) => `{ const d = ${o.get(0)}; const s = ${o.get(1)}; ${o.set(1, "d")} ${o.set(0, `alu.add(cpu, d, s, ${o.size})`)} }`, { lock: true, writes: ALL_FLAGS });
 custom(0x1b0, -1, "CMPXCHG", "Eb,Gb", "misc.cmpxchg", { lock: true });
 custom(0x1b1, -1, "CMPXCHG", "Ev,Gv", "misc.cmpxchg", { lock: true });
 custom(0x1c7, 1, "CMPXCHG8B", "Mq", "misc.cmpxchg8b", { lock: true });
@@ -283,8 +321,9 @@ custom(0xc9, -1, "LEAVE", "", "stack.leave");
 const ends = { ends: true };
 const relTarget = (o: TemplateContext) => (o.bits === 16 ? `(cpu.nextEip + i.immediate) & 0xffff` : `(cpu.nextEip + i.immediate) | 0`);
 for (let cc = 0; cc < 16; cc++) {
-  plain(0x70 + cc, -1, "J", "Jb", (o) => `if (cpu.condition(${o.cc})) cpu.nextEip = ${relTarget(o)};`, ends);
-  plain(0x180 + cc, -1, "J", "Jz", (o) => `if (cpu.condition(${o.cc})) cpu.nextEip = ${relTarget(o)};`, ends);
+  const branchOptions = { ends: true, reads: conditionFlags(cc) };
+  plain(0x70 + cc, -1, "J", "Jb", (o) => `if (cpu.condition(${o.cc})) cpu.nextEip = ${relTarget(o)};`, branchOptions);
+  plain(0x180 + cc, -1, "J", "Jz", (o) => `if (cpu.condition(${o.cc})) cpu.nextEip = ${relTarget(o)};`, branchOptions);
 }
 plain(0xeb, -1, "JMP", "Jb", (o) => `cpu.nextEip = ${relTarget(o)};`, ends);
 plain(0xe9, -1, "JMP", "Jz", (o) => `cpu.nextEip = ${relTarget(o)};`, ends);

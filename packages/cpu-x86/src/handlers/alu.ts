@@ -75,3 +75,37 @@ export function neg(cpu: Cpu, a: number, size: SizeIndex): number {
   return result;
 }
 
+
+// ---- the values alone, for compiled code whose flags are overwritten before anything reads them ----
+
+export function addValue(a: number, b: number, size: SizeIndex): number {
+  return truncate(a + b, size);
+}
+
+export function subValue(a: number, b: number, size: SizeIndex): number {
+  return truncate(a - b, size);
+}
+
+export function andValue(a: number, b: number, size: SizeIndex): number {
+  return truncate(a & b, size);
+}
+
+export function orValue(a: number, b: number, size: SizeIndex): number {
+  return truncate(a | b, size);
+}
+
+export function xorValue(a: number, b: number, size: SizeIndex): number {
+  return truncate(a ^ b, size);
+}
+
+export function incValue(a: number, size: SizeIndex): number {
+  return truncate(a + 1, size);
+}
+
+export function decValue(a: number, size: SizeIndex): number {
+  return truncate(a - 1, size);
+}
+
+export function negValue(a: number, size: SizeIndex): number {
+  return truncate(-a, size);
+}

@@ -189,3 +189,8 @@ export function idiv32(cpu: Cpu, source: number): void {
   cpu.r32[0] = negativeQuotient ? -magnitude | 0 : magnitude | 0;
   cpu.r32[2] = negativeDividend ? -(out[1] >>> 0) | 0 : out[1];
 }
+
+/** The truncated product alone (flags dead in compiled code). */
+export function imul3Value(a: number, b: number, size: 0 | 1 | 2): number {
+  return size === 1 ? Math.imul(a, b) & 0xffff : Math.imul(a, b);
+}

@@ -161,3 +161,35 @@ export function shrd(cpu: Cpu, dest: number, source: number, count: number, size
   cpu.recordResult(result, size, cf !== 0 ? Flag.CF : 0, 0, of !== 0 ? Flag.OF : 0);
   return result;
 }
+
+// ---- the values alone (flags dead in compiled code) ----
+
+export function shlValue(value: number, count: number, size: SizeIndex): number {
+  count &= 0x1f;
+  return count === 0 ? value : truncate((value & SIZE_MASK[size]) << count, size);
+}
+
+export function shrValue(value: number, count: number, size: SizeIndex): number {
+  count &= 0x1f;
+  return count === 0 ? value : truncate(((value & SIZE_MASK[size]) >>> 0) >>> count, size);
+}
+
+export function sarValue(value: number, count: number, size: SizeIndex): number {
+  count &= 0x1f;
+  const bits = bitsOf(size);
+  return count === 0 ? value : truncate(((value << (32 - bits)) >> (32 - bits)) >> count, size);
+}
+
+export function rolValue(value: number, count: number, size: SizeIndex): number {
+  const bits = bitsOf(size);
+  const r = (count & 0x1f) % bits;
+  const v = value & SIZE_MASK[size];
+  return r === 0 ? value : truncate((v << r) | (v >>> (bits - r)), size);
+}
+
+export function rorValue(value: number, count: number, size: SizeIndex): number {
+  const bits = bitsOf(size);
+  const r = (count & 0x1f) % bits;
+  const v = (value & SIZE_MASK[size]) >>> 0;
+  return r === 0 ? value : truncate((v >>> r) | (v << (bits - r)), size);
+}

@@ -81,6 +81,33 @@ function specialise(template: string, i: Instr): string | null {
   return code.replace(/cpu\.r32\[/g, "r32[").replace(/cpu\.r16\[/g, "r16[").replace(/cpu\.r8\[/g, "r8[");
 }
 
+const ALL_FLAGS = 0x8d5;
+
+/** Can this instruction raise an exception (so every flag must be exact before it)? */
+function mayFault(i: Instr, body: string | null): boolean {
+  if (body === null || i.memory) return true;
+  return /cpu\.(read|write|push|pop|peek|rmw|raise|adjust)|muldiv\.i?div/.test(body);
+}
+
+/** Flags an instruction writes for certain (a shift by CL might write none). */
+function flagsWrittenBy(i: Instr): number {
+  const form = OPCODE_FORMS[i.form];
+  if (!form.flagsCountDependent) return form.flagsWritten;
+  const operands = form.operands.split(",");
+  const count = operands[operands.length - 1];
+  if (count === "1") return form.flagsWritten;
+  if (count === "Ib" && (i.immediate & 0x1f) !== 0) return form.flagsWritten;
+  return 0;
+}
+
+/** Replaces flag-recording helpers by their value-only twins where they exist. */
+function withoutFlags(body: string): string {
+  return body.replace(/\b(alu|shift|muldiv)\.(\w+)\(cpu, /g, (match, module: string, name: string) => {
+    const namespace = MODULES[MODULE_NAMES.indexOf(module)] as unknown as Record<string, unknown>;
+    return typeof namespace[`${name}Value`] === "function" ? `${module}.${name}Value(` : match;
+  });
+}
+
 function writesMemory(code: string): boolean {
   return /cpu\.(write|mmu\.write|rmwLinear|push)/.test(code);
 }
@@ -116,16 +143,30 @@ export class BlockCompiler {
     const endOffset = offsets[n];
     const selfLoop = relativeBranch && ((code32 ? (endOffset + last.immediate) | 0 : (endOffset + last.immediate) & 0xffff) === 0);
 
+    // Specialised bodies, then flag liveness backwards: flags written and
+    // overwritten before any read (or any instruction that may fault) are dead.
+    const bodies: Array<string | null> = instrs.map((i) =>
+      i.form >= 0 && i.templated ? specialise(variantBody(OPCODE_FORMS[i.form], i.operand16, i.memory), i) : null,
+    );
+    let live = ALL_FLAGS;
+    for (let k = n - 1; k >= 0; k--) {
+      const i = instrs[k];
+      const body = bodies[k];
+      if (body === null) {
+        live = ALL_FLAGS;
+        continue;
+      }
+      const form = OPCODE_FORMS[i.form];
+      const written = flagsWrittenBy(i);
+      if (written !== 0 && (written & live) === 0) bodies[k] = withoutFlags(body);
+      live = mayFault(i, body) ? ALL_FLAGS : (live & ~written) | form.flagsRead;
+    }
+
     for (let k = 0; k < n; k++) {
       const i = instrs[k];
-      const form = i.form >= 0 ? OPCODE_FORMS[i.form] : undefined;
       const lines: string[] = [];
       if (k > 0) lines.push(`cpu.eip = ${wrap(offsets[k])};`);
-      let body: string | null = null;
-      if (form !== undefined && i.templated) {
-        const template = variantBody(form, i.operand16, i.memory);
-        body = specialise(template, i);
-      }
+      let body = bodies[k];
       if (body === null) {
         handlers[k] = i.handler;
         lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
