@@ -752,14 +752,14 @@ export class Cpu extends LazyFlags {
    * (it crosses into the next page and is run uncached).
    */
   private decodeAt(linear: number, into: Instr, maxBytes: number): boolean {
-    return decodeInstruction(this, linear, into, this.code32, maxBytes);
+    return decodeInstruction(this.mmu, linear, into, this.code32, maxBytes);
   }
 
   /** Decodes and runs one instruction without caching (page-crossing, MMIO code, single-stepping). */
   executeOne(): void {
     const i = this.scratchInstr;
     this.checkFetchLimit(this.eip, 1);
-    if (!decodeInstruction(this, (this.segBase[Seg.CS] + this.eip) | 0, i, this.code32, 16)) this.raiseGP(0);
+    if (!decodeInstruction(this.mmu, (this.segBase[Seg.CS] + this.eip) | 0, i, this.code32, 16)) this.raiseGP(0);
     this.checkFetchLimit(this.eip, i.length);
     this.nextEip = (this.eip + i.length) & (this.code32 ? -1 : 0xffff);
     const trapAfter = (this.storedFlags & Flag.TF) !== 0;

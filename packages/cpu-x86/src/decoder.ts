@@ -104,13 +104,18 @@ function specBits(spec: OperandSpec, operand16: boolean): number {
   }
 }
 
+/** Where instruction bytes come from: the MMU (linear addresses, may page-fault) or a byte array. */
+export interface ByteSource {
+  read8(address: number): number;
+}
+
 /**
  * Decodes the instruction at `linear` into `i`. Returns false when it would
  * need more than `maxBytes` bytes (it crosses the end of a page and the
  * caller runs it uncached instead). Page faults while fetching propagate.
  */
-export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: boolean, maxBytes: number): boolean {
-  const mmu = cpu.mmu;
+export function decodeInstruction(source: ByteSource, linear: number, i: Instr, code32: boolean, maxBytes: number): boolean {
+  const mmu = source;
   let pos = 0;
   let operand16 = !code32;
   let address16 = !code32;
@@ -276,13 +281,13 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
           if (base === 5 && mod === 0) {
             base = ZERO_REG;
             if (pos + 4 > maxBytes) return false;
-            i.displacement = read32(cpu, linear, pos);
+            i.displacement = read32(mmu, linear, pos);
             pos += 4;
           }
         } else if (rm === 5 && mod === 0) {
           base = ZERO_REG;
           if (pos + 4 > maxBytes) return false;
-          i.displacement = read32(cpu, linear, pos);
+          i.displacement = read32(mmu, linear, pos);
           pos += 4;
         }
         i.base = base;
@@ -293,7 +298,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
           pos += 1;
         } else if (mod === 2) {
           if (pos + 4 > maxBytes) return false;
-          i.displacement = read32(cpu, linear, pos);
+          i.displacement = read32(mmu, linear, pos);
           pos += 4;
         }
       }
@@ -331,7 +336,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
           pos += 2;
         } else {
           if (pos + 4 > maxBytes) return false;
-          value = read32(cpu, linear, pos);
+          value = read32(mmu, linear, pos);
           pos += 4;
         }
         break;
@@ -342,7 +347,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
           pos += 2;
         } else {
           if (pos + 4 > maxBytes) return false;
-          i.displacement = read32(cpu, linear, pos);
+          i.displacement = read32(mmu, linear, pos);
           pos += 4;
         }
         i.memory = true;
@@ -351,7 +356,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
         // Far pointer: offset (16/32) then selector.
         const offsetBytes = operand16 ? 2 : 4;
         if (pos + offsetBytes + 2 > maxBytes) return false;
-        i.immediate = operand16 ? mmu.read8((linear + pos) | 0) | (mmu.read8((linear + pos + 1) | 0) << 8) : read32(cpu, linear, pos);
+        i.immediate = operand16 ? mmu.read8((linear + pos) | 0) | (mmu.read8((linear + pos + 1) | 0) << 8) : read32(mmu, linear, pos);
         pos += offsetBytes;
         i.immediate2 = mmu.read8((linear + pos) | 0) | (mmu.read8((linear + pos + 1) | 0) << 8);
         pos += 2;
@@ -387,8 +392,7 @@ export function decodeInstruction(cpu: Cpu, linear: number, i: Instr, code32: bo
   return true;
 }
 
-function read32(cpu: Cpu, linear: number, pos: number): number {
-  const mmu = cpu.mmu;
+function read32(mmu: ByteSource, linear: number, pos: number): number {
   return (
     mmu.read8((linear + pos) | 0) |
     (mmu.read8((linear + pos + 1) | 0) << 8) |

@@ -20,3 +20,6 @@ export { MsrIndex } from "./msr";
 export { OPCODE_FORMS, type OpcodeForm } from "./opcode-table";
 export { ConformanceHarness, type CaseResult } from "./conformance/harness";
 export { checkCaseShape, type ConformanceCase } from "./conformance/vector-format";
+export { saveCpuState, restoreCpuState, CPU_STATE_VERSION, type CpuState, type SegmentState } from "./snapshot";
+export { disassemble, disassembleOne, type DisassembledInstruction } from "./disassembler";
+export { PageFault } from "@xeno86/mmu";
