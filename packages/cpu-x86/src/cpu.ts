@@ -9,7 +9,7 @@
  * leaves the registers as they were before the instruction.
  */
 import { type Mmu, PageFault } from "@xeno86/mmu";
-import { CodeCache, type Block } from "./code-cache";
+import { CodeCache, type Block, type Region } from "./code-cache";
 import { CPU_SIGNATURE } from "./cpuid";
 import { decodeInstruction } from "./decoder";
 import { BlockCompiler, type CompiledBlock } from "./jit/block-compiler";
@@ -161,6 +161,9 @@ export class Cpu extends LazyFlags {
   jitThreshold: number;
   /** Completed iterations of a compiled self-loop when one of its instructions faults. */
   jitIterations = 0;
+  /** Which block of a compiled region is running, and the EIP it started at (fault accounting). */
+  jitBlockIndex = -1;
+  jitBlockStart = 0;
   /** Non-zero when something outside the instruction stream needs the run loop (interrupt line, stop, reset). */
   attention = 0;
   /** `instructionCount` at which the current `run()` ends. */
@@ -684,12 +687,22 @@ export class Cpu extends LazyFlags {
 
   private runBlock(block: Block): void {
     if (block.compiled !== null) {
-      this.runCompiled(block, block.compiled);
+      const region = block.region;
+      if (region !== null && this.segLimit[Seg.CS] === -1) this.runRegion(region);
+      else this.runCompiled(block, block.compiled);
       return;
     }
     if (++block.executions === this.jitThreshold && this.jitEnabled) {
       block.compiled = this.blockCompiler.compile(block, this.code32);
       if (block.compiled !== null) {
+        const regionBlocks = this.codeCache.noteCompiled(block);
+        if (regionBlocks !== null) {
+          const run = this.blockCompiler.compileRegion(regionBlocks, this.code32);
+          if (run !== null) {
+            const region: Region = { run, blocks: regionBlocks };
+            for (const member of regionBlocks) member.region = region;
+          }
+        }
         this.runCompiled(block, block.compiled);
         return;
       }
@@ -710,6 +723,24 @@ export class Cpu extends LazyFlags {
       }
     } finally {
       this.instructionCount += k;
+    }
+  }
+
+  private runRegion(region: Region): void {
+    this.codeModified = false;
+    this.jitBlockIndex = -1;
+    try {
+      region.run(this);
+    } catch (fault) {
+      const index = this.jitBlockIndex;
+      if (index >= 0) {
+        const block = region.blocks[index];
+        const offset = (this.eip - this.jitBlockStart) & (this.code32 ? -1 : 0xffff);
+        let k = 0;
+        while (k < block.instrs.length && block.offsets[k] !== offset) k++;
+        this.instructionCount += this.jitIterations * block.instrs.length + k;
+      }
+      throw fault;
     }
   }
 

@@ -40,6 +40,11 @@ export function formHasMemoryVariant(form: OpcodeForm): boolean {
   return parseOperands(form.operands).some((s) => s.kind === "E" || s.kind === "M");
 }
 
+/** Operand size in bits of a form's main operand (what `o.bits` is in its template). */
+export function formMainBits(form: OpcodeForm, operand16: boolean): 8 | 16 | 32 {
+  return mainBits(parseOperands(form.operands), operand16 ? 16 : 32);
+}
+
 function mainBits(specs: OperandSpec[], operandBits: 16 | 32): 8 | 16 | 32 {
   const sized = specs.find((s) => s.size === "v" || s.size === "bs");
   if (sized) return operandBits;

@@ -18,7 +18,7 @@
  * compiler reports itself unavailable and blocks stay interpreted.
  */
 import type { Block } from "../code-cache";
-import { variantBody } from "../codegen/interpreter-generator";
+import { formMainBits, variantBody } from "../codegen/interpreter-generator";
 import type { Cpu } from "../cpu";
 import * as alu from "../handlers/alu";
 import * as bcd from "../handlers/bcd";
@@ -108,6 +108,74 @@ function withoutFlags(body: string): string {
   });
 }
 
+/** The kind of flag-recording operation a templated form performs, for condition fusion. */
+type WriterKind = "sub" | "add" | "logic" | "incdec";
+
+function writerKindOf(mnemonic: string): WriterKind | null {
+  switch (mnemonic) {
+    case "SUB":
+    case "CMP":
+    case "NEG":
+      return mnemonic === "NEG" ? null : "sub";
+    case "ADD":
+    case "XADD":
+      return "add";
+    case "AND":
+    case "OR":
+    case "XOR":
+    case "TEST":
+      return "logic";
+    case "INC":
+    case "DEC":
+      return "incdec";
+    default:
+      return null;
+  }
+}
+
+/**
+ * A condition computed straight from the last flag-setting operation of the
+ * block (known kind and size): `cmp a, b; jl` becomes a signed compare of the
+ * recorded operands. Null when only the general evaluation will do.
+ */
+function fusedCondition(cc: number, kind: WriterKind, size: number): string | null {
+  const mask = size === 0 ? "0xff" : size === 1 ? "0xffff" : "-1";
+  const unsigned = (x: string) => (size === 2 ? `(${x} >>> 0)` : `(${x} & ${mask})`);
+  const signed = (x: string) => (size === 2 ? `(${x} | 0)` : size === 1 ? `((${x} << 16) >> 16)` : `((${x} << 24) >> 24)`);
+  const zero = size === 2 ? "(cpu.lazyResult === 0)" : `((cpu.lazyResult & ${mask}) === 0)`;
+  const sign = size === 2 ? "(cpu.lazyResult < 0)" : `((cpu.lazyResult & ${size === 1 ? "0x8000" : "0x80"}) !== 0)`;
+  const negate = (cc & 1) !== 0;
+  let test: string | null = null;
+  switch (cc >> 1) {
+    case 2:
+      test = zero;
+      break;
+    case 4:
+      test = sign;
+      break;
+    case 1:
+      if (kind === "sub") test = `(${unsigned("cpu.lazyA")} < ${unsigned("cpu.lazyB")})`;
+      else if (kind === "logic") test = "false";
+      break;
+    case 3:
+      if (kind === "sub") test = `(${unsigned("cpu.lazyA")} <= ${unsigned("cpu.lazyB")})`;
+      else if (kind === "logic") test = zero;
+      break;
+    case 6:
+      if (kind === "sub") test = `(${signed("cpu.lazyA")} < ${signed("cpu.lazyB")})`;
+      else if (kind === "logic") test = sign;
+      break;
+    case 7:
+      if (kind === "sub") test = `(${signed("cpu.lazyA")} <= ${signed("cpu.lazyB")})`;
+      else if (kind === "logic") test = `(${zero} || ${sign})`;
+      break;
+    default:
+      break;
+  }
+  if (test === null) return null;
+  return negate ? `!${test}` : test;
+}
+
 function writesMemory(code: string): boolean {
   return /cpu\.(write|mmu\.write|rmwLinear|push)/.test(code);
 }
@@ -127,17 +195,21 @@ export class BlockCompiler {
     this.available = available;
   }
 
-  compile(block: Block, code32: boolean): CompiledBlock | null {
-    if (!this.available) return null;
+  /**
+   * The statements of one block, for a function where `e0` holds the EIP of
+   * the block's first instruction. They leave the next EIP in `e0`, or
+   * return from the function (with `cpu.eip` set) after self-modifying code.
+   * `H` and `I` name arrays of hand-written handlers and their instructions.
+   */
+  private blockSource(block: Block, code32: boolean, H: string, I: string, handlers: Handler[]): string {
     const instrs = block.instrs;
     const n = instrs.length;
     const offsets = block.offsets;
     const wrap = (offset: number) => (code32 ? `(e0 + ${offset}) | 0` : `(e0 + ${offset}) & 0xffff`);
-    const handlers: Handler[] = [];
     const parts: string[] = [];
     const last = instrs[n - 1];
 
-    // A block ending in a relative branch back to its own start loops inside the function.
+    // A block ending in a relative branch back to its own start loops in place.
     const lastForm = last.form >= 0 ? OPCODE_FORMS[last.form] : undefined;
     const relativeBranch = lastForm !== undefined && /(^|,)J[bz]/.test(lastForm.operands);
     const endOffset = offsets[n];
@@ -149,6 +221,7 @@ export class BlockCompiler {
       i.form >= 0 && i.templated ? specialise(variantBody(OPCODE_FORMS[i.form], i.operand16, i.memory), i) : null,
     );
     let live = ALL_FLAGS;
+    const flagsDropped: boolean[] = [];
     for (let k = n - 1; k >= 0; k--) {
       const i = instrs[k];
       const body = bodies[k];
@@ -156,12 +229,35 @@ export class BlockCompiler {
         live = ALL_FLAGS;
         continue;
       }
-      const form = OPCODE_FORMS[i.form];
       const written = flagsWrittenBy(i);
-      if (written !== 0 && (written & live) === 0) bodies[k] = withoutFlags(body);
-      live = mayFault(i, body) ? ALL_FLAGS : (live & ~written) | form.flagsRead;
+      if (written !== 0 && (written & live) === 0) {
+        bodies[k] = withoutFlags(body);
+        flagsDropped[k] = true;
+      }
+      live = mayFault(i, body) ? ALL_FLAGS : (live & ~written) | OPCODE_FORMS[i.form].flagsRead;
     }
 
+    // Condition fusion forwards: a Jcc/SETcc/CMOVcc after a known ALU operation of this block.
+    let writer: { kind: WriterKind; size: number } | null = null;
+    for (let k = 0; k < n; k++) {
+      const i = instrs[k];
+      const body = bodies[k];
+      if (body === null) {
+        writer = null;
+        continue;
+      }
+      const form = OPCODE_FORMS[i.form];
+      if (writer !== null && form.flagsRead !== 0) {
+        const fusion = writer;
+        bodies[k] = body.replace(/cpu\.condition\((\d+)\)/g, (match, cc: string) => fusedCondition(Number(cc), fusion.kind, fusion.size) ?? match);
+      }
+      if (flagsWrittenBy(i) !== 0 || form.flagsCountDependent) {
+        const kind = writerKindOf(form.mnemonic);
+        writer = kind !== null && flagsDropped[k] !== true ? { kind, size: formMainBits(form, i.operand16) === 8 ? 0 : formMainBits(form, i.operand16) === 16 ? 1 : 2 } : null;
+      }
+    }
+
+    let lastUsesNext = false;
     for (let k = 0; k < n; k++) {
       const i = instrs[k];
       const lines: string[] = [];
@@ -170,29 +266,27 @@ export class BlockCompiler {
       if (body === null) {
         handlers[k] = i.handler;
         lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
-        lines.push(`H[${k}](cpu, I[${k}]);`);
+        lines.push(`${H}[${k}](cpu, ${I}[${k}]);`);
         body = "H";
+        if (k === n - 1) lastUsesNext = true;
       } else {
-        if (body.includes("cpu.nextEip")) lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
+        if (body.includes("cpu.nextEip")) {
+          lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
+          if (k === n - 1) lastUsesNext = true;
+        }
         lines.push(`{ ${body} }`);
       }
       if (k < n - 1 && (body === "H" || writesMemory(body))) {
-        // Self-modifying code: stop right after the write that hit this block's page.
+        // Self-modifying code: stop right after the write that hit a code page.
         lines.push(
           `if (cpu.codeModified) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${selfLoop ? `it * ${n} + ` : ""}${k + 1}; return; }`,
         );
       }
       parts.push(lines.join("\n"));
     }
-
-    const lastUsesNext = handlers[n - 1] !== undefined || parts[n - 1].includes("cpu.nextEip");
-    const finish = lastUsesNext ? "cpu.eip = cpu.nextEip;" : `cpu.eip = ${wrap(endOffset)};`;
-    let source: string;
+    const next = lastUsesNext ? "cpu.nextEip" : wrap(endOffset);
     if (selfLoop) {
-      source = `
-const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
-const e0 = cpu.eip;
-let it = 0;
+      return `let it = 0;
 for (;;) {
 cpu.eip = e0;
 ${parts.join("\n")}
@@ -201,21 +295,82 @@ if (cpu.nextEip !== e0 || cpu.attention !== 0 || cpu.instructionCount + (it + 1)
 cpu.jitIterations = it;
 }
 cpu.instructionCount += it * ${n};
-${finish}`;
-    } else {
-      source = `
-const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
-const e0 = cpu.eip;
-${parts.join("\n")}
-cpu.instructionCount += ${n};
-${finish}`;
+e0 = ${next};`;
     }
+    return `${parts.join("\n")}
+cpu.instructionCount += ${n};
+e0 = ${next};`;
+  }
+
+  /** Ends with a hand-written handler (a far transfer, STI, a mode change...): a region must hand back to the run loop after it. */
+  private static endsWithHandler(block: Block): boolean {
+    return !block.instrs[block.instrs.length - 1].templated;
+  }
+
+  private build(source: string, handlers: unknown[], instrs: unknown[], name: string): CompiledBlock {
     try {
-      const factory = new Function(...MODULE_NAMES, "H", "I", `"use strict"; return function compiledBlock(cpu) {${source}\n};`);
+      const factory = new Function(...MODULE_NAMES, "H", "I", `"use strict"; return function ${name}(cpu) {${source}\n};`);
       this.compiledCount++;
       return factory(...MODULES, handlers, instrs) as CompiledBlock;
     } catch (error) {
       throw new Error(`block compiler produced invalid code: ${(error as Error).message}\n${source}`);
     }
+  }
+
+  compile(block: Block, code32: boolean): CompiledBlock | null {
+    if (!this.available) return null;
+    const handlers: Handler[] = [];
+    const body = this.blockSource(block, code32, "H", "I", handlers);
+    const source = `
+const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
+let e0 = cpu.eip;
+${body}
+cpu.eip = e0;`;
+    return this.build(source, handlers, block.instrs, "compiledBlock");
+  }
+
+  /**
+   * One function for many blocks of a page: it dispatches on the entry
+   * point's offset in the page and keeps running while control stays on
+   * known blocks of that linear page (same CS, flat), nothing needs the run
+   * loop, and the budget lasts. It records in `cpu.jitBlockIndex` and
+   * `cpu.jitBlockStart` which block is running, for fault accounting.
+   */
+  compileRegion(blocks: readonly Block[], code32: boolean): CompiledBlock | null {
+    if (!this.available || blocks.length === 0) return null;
+    const handlers: Handler[][] = [];
+    const instrs: Instr[][] = [];
+    const cases: string[] = [];
+    const seen = new Set<number>();
+    blocks.forEach((block, b) => {
+      const offset = block.physical & 0xfff;
+      if (seen.has(offset)) return;
+      seen.add(offset);
+      handlers[b] = [];
+      instrs[b] = block.instrs;
+      const body = this.blockSource(block, code32, `H[${b}]`, `I[${b}]`, handlers[b]);
+      const leave = BlockCompiler.endsWithHandler(block) ? "cpu.eip = e0; return;" : "break;";
+      cases.push(`case ${offset}: {
+cpu.jitBlockIndex = ${b}; cpu.jitBlockStart = e0; cpu.jitIterations = 0;
+${body}
+${leave}
+}`);
+    });
+    const source = `
+const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
+const csBase = cpu.segBase[1];
+let e0 = cpu.eip;
+const page = (csBase + e0) & ~0xfff;
+for (;;) {
+switch ((csBase + e0) & 0xfff) {
+${cases.join("\n")}
+default:
+cpu.eip = e0;
+return;
+}
+cpu.eip = e0;
+if (cpu.attention !== 0 || cpu.instructionCount >= cpu.budgetEnd || ((csBase + e0) & ~0xfff) !== page) return;
+}`;
+    return this.build(source, handlers, instrs, "compiledRegion");
   }
 }
