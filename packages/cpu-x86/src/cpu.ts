@@ -361,28 +361,81 @@ export class Cpu extends LazyFlags {
     return (this.segBase[seg] + offset) | 0;
   }
 
+  // The accessors below repeat the MMU's one-bit TLB test inline (the hot path may bind
+  // the two packages concretely) so that compiled code needs one call, not three.
+
   read8(seg: number, offset: number): number {
-    return this.mmu.read8(this.readLinear(seg, offset, 1));
+    if ((this.segSlowRead & (1 << seg)) !== 0) this.checkSegment(seg, offset, 1, false);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastReadBit) !== 0) return mmu.ram8[(entry & ~0xfff) | (linear & 0xfff)];
+    return mmu.readSlow(linear, 1, mmu.isUserMode);
   }
 
   read16(seg: number, offset: number): number {
-    return this.mmu.read16(this.readLinear(seg, offset, 2));
+    if ((this.segSlowRead & (1 << seg)) !== 0) this.checkSegment(seg, offset, 2, false);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastReadBit) !== 0 && (linear & 0xfff) !== 0xfff) {
+      const p = (entry & ~0xfff) | (linear & 0xfff);
+      return mmu.ram8[p] | (mmu.ram8[p + 1] << 8);
+    }
+    return mmu.readSlow(linear, 2, mmu.isUserMode);
   }
 
   read32(seg: number, offset: number): number {
-    return this.mmu.read32(this.readLinear(seg, offset, 4));
+    if ((this.segSlowRead & (1 << seg)) !== 0) this.checkSegment(seg, offset, 4, false);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastReadBit) !== 0 && (linear & 0xfff) <= 0xffc) {
+      const p = (entry & ~0xfff) | (linear & 0xfff);
+      if ((p & 3) === 0) return mmu.ram32[p >>> 2];
+      const m = mmu.ram8;
+      return m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24);
+    }
+    return mmu.readSlow(linear, 4, mmu.isUserMode);
   }
 
   write8(seg: number, offset: number, value: number): void {
-    this.mmu.write8(this.writeLinear(seg, offset, 1), value);
+    if ((this.segSlowWrite & (1 << seg)) !== 0) this.checkSegment(seg, offset, 1, true);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastWriteBit) !== 0) mmu.ram8[(entry & ~0xfff) | (linear & 0xfff)] = value;
+    else mmu.writeSlow(linear, 1, value, mmu.isUserMode);
   }
 
   write16(seg: number, offset: number, value: number): void {
-    this.mmu.write16(this.writeLinear(seg, offset, 2), value);
+    if ((this.segSlowWrite & (1 << seg)) !== 0) this.checkSegment(seg, offset, 2, true);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastWriteBit) !== 0 && (linear & 0xfff) !== 0xfff) {
+      const p = (entry & ~0xfff) | (linear & 0xfff);
+      mmu.ram8[p] = value;
+      mmu.ram8[p + 1] = value >> 8;
+    } else mmu.writeSlow(linear, 2, value, mmu.isUserMode);
   }
 
   write32(seg: number, offset: number, value: number): void {
-    this.mmu.write32(this.writeLinear(seg, offset, 4), value);
+    if ((this.segSlowWrite & (1 << seg)) !== 0) this.checkSegment(seg, offset, 4, true);
+    const linear = (this.segBase[seg] + offset) | 0;
+    const mmu = this.mmu;
+    const entry = mmu.tlb[linear >>> 12];
+    if ((entry & mmu.fastWriteBit) !== 0 && (linear & 0xfff) <= 0xffc) {
+      const p = (entry & ~0xfff) | (linear & 0xfff);
+      if ((p & 3) === 0) mmu.ram32[p >>> 2] = value;
+      else {
+        const m = mmu.ram8;
+        m[p] = value;
+        m[p + 1] = value >> 8;
+        m[p + 2] = value >> 16;
+        m[p + 3] = value >> 24;
+      }
+    } else mmu.writeSlow(linear, 4, value, mmu.isUserMode);
   }
 
   /**

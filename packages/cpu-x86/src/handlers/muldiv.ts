@@ -86,10 +86,11 @@ export function imul3(cpu: Cpu, a: number, b: number, size: 0 | 1 | 2): number {
     setMulFlags(cpu, result !== (result << 16) >> 16, truncated, 1);
     return truncated;
   }
-  const out = cpu.wide;
-  mulSigned32(a | 0, b | 0, out);
-  setMulFlags(cpu, out[1] !== out[0] >> 31, out[0], 2);
-  return out[0];
+  // The double product is exact whenever the result fits in 32 bits, and cannot
+  // round into range when it does not, so comparing it with the low half detects overflow.
+  const low = Math.imul(a, b);
+  setMulFlags(cpu, (a | 0) * (b | 0) !== low, low, 2);
+  return low;
 }
 
 export function div8(cpu: Cpu, source: number): void {
