@@ -1,2 +1,3 @@
 export { FrameTable, FrameType, FrameOwner, FRAME_TYPE_NAMES, type FrameTypeValue } from "./memory/frame-table";
 export { PageTypes, FIRST_HOLE_SLOT, type FrameMemory, type DescriptorFrameValidator } from "./memory/page-types";
+export { BvtScheduler, BvtEntity, MCU_NS, DEFAULT_MCU_ADVANCE, DEFAULT_CONTEXT_ALLOWANCE_NS, type BvtParameters, type SchedulingDecision } from "./scheduler/bvt";
