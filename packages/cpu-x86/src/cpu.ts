@@ -30,7 +30,7 @@ import { deliverEvent } from "./interrupts";
 import { LazyFlags } from "./lazy-flags";
 import { MsrFile } from "./msr";
 import { RegisterFile, Seg } from "./registers";
-import { SegmentAttr, loadSegment, setRealModeSegment } from "./segmentation";
+import { SegmentAttr, loadSegment, setRealModeSegment, setSegmentCache } from "./segmentation";
 import type { FpuHost, FpuMemory } from "./fpu/fpu-host";
 import { X87 } from "./fpu/x87";
 
@@ -159,8 +159,8 @@ export class Cpu extends LazyFlags {
   readonly blockCompiler: BlockCompiler;
   jitEnabled: boolean;
   jitThreshold: number;
-  /** Completed iterations of a compiled self-loop when one of its instructions faults. */
-  jitIterations = 0;
+  /** Instructions of the running compiled block (or loop iteration) already added to `instructionCount`. */
+  jitCounted = 0;
   /** Which block of a compiled region is running, and the EIP it started at (fault accounting). */
   jitBlockIndex = -1;
   jitBlockStart = 0;
@@ -266,6 +266,11 @@ export class Cpu extends LazyFlags {
     this.fpu.reset();
     this.codeCache.clear();
     this.updateCodeSize();
+  }
+
+  /** Loads a segment register with a flat 4 GiB descriptor cache (as a loader leaves it). */
+  loadFlatSegment(seg: number, selector: number, attributes: number): void {
+    setSegmentCache(this, seg, selector, 0, -1, attributes);
   }
 
   /** Real mode at CS:IP, the way a boot sector is entered. */
@@ -782,6 +787,7 @@ export class Cpu extends LazyFlags {
   private runRegion(region: Region): void {
     this.codeModified = false;
     this.jitBlockIndex = -1;
+    this.jitCounted = 0;
     try {
       region.run(this);
     } catch (fault) {
@@ -791,7 +797,9 @@ export class Cpu extends LazyFlags {
         const offset = (this.eip - this.jitBlockStart) & (this.code32 ? -1 : 0xffff);
         let k = 0;
         while (k < block.instrs.length && block.offsets[k] !== offset) k++;
-        this.instructionCount += this.jitIterations * block.instrs.length + k;
+        // Blocks without hand-written handlers never touch jitCounted (it may be stale).
+        const counted = block.instrs.some((i) => !i.templated) ? this.jitCounted : 0;
+        this.instructionCount += k - counted;
       }
       throw fault;
     }
@@ -800,7 +808,7 @@ export class Cpu extends LazyFlags {
   private runCompiled(block: Block, compiled: CompiledBlock): void {
     const start = this.eip;
     this.codeModified = false;
-    this.jitIterations = 0;
+    this.jitCounted = 0;
     try {
       compiled(this);
     } catch (fault) {
@@ -808,7 +816,7 @@ export class Cpu extends LazyFlags {
       const offset = (this.eip - start) & (this.code32 ? -1 : 0xffff);
       let k = 0;
       while (k < block.instrs.length && block.offsets[k] !== offset) k++;
-      this.instructionCount += this.jitIterations * block.instrs.length + k;
+      this.instructionCount += k - this.jitCounted;
       throw fault;
     }
   }

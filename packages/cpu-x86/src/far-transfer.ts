@@ -132,8 +132,7 @@ function farTransfer(cpu: Cpu, selector: number, offset: number, operand16: bool
       if (dpl < cpl || dpl < rpl) cpu.raiseGP(selectorErrorCode(selector));
       if ((attr & SegmentAttr.PRESENT) === 0) cpu.raise(Vector.NP, selectorErrorCode(selector));
       const tss = type === SystemType.TASK_GATE ? cpu.descriptor[0] >>> 16 : selector;
-      cpu.eip = cpu.nextEip;
-      taskSwitch(cpu, tss, call ? TaskSwitchReason.CallOrInterrupt : TaskSwitchReason.Jump, false);
+      taskSwitch(cpu, tss, call ? TaskSwitchReason.CallOrInterrupt : TaskSwitchReason.Jump, false, cpu.nextEip);
       cpu.nextEip = cpu.eip;
       return;
     }
@@ -287,7 +286,11 @@ function loadOuterStackDescriptor(cpu: Cpu, selector: number, rpl: number): numb
 
 export function interruptReturn(cpu: Cpu, operand16: boolean): void {
   const size = operand16 ? 2 : 4;
-  cpu.nmiBlocked = false;
+  if (cpu.nmiBlocked) {
+    cpu.nmiBlocked = false;
+    // An NMI that arrived while blocked waited for this IRET: have the run loop take it next.
+    if (cpu.nmiPending) cpu.attention = 1;
+  }
 
   if ((cpu.cr0 & 1) === 0) {
     const stack = new PendingStack().fromCurrent(cpu);
@@ -323,8 +326,7 @@ export function interruptReturn(cpu: Cpu, operand16: boolean): void {
 
   if ((cpu.storedFlags & Flag.NT) !== 0) {
     const backLink = cpu.mmu.readSupervisor16(cpu.trBase);
-    cpu.eip = cpu.nextEip;
-    taskSwitch(cpu, backLink, TaskSwitchReason.Iret, false);
+    taskSwitch(cpu, backLink, TaskSwitchReason.Iret, false, cpu.nextEip);
     cpu.nextEip = cpu.eip;
     return;
   }

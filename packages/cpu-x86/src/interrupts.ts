@@ -22,6 +22,7 @@ import {
   SystemType,
   attrDpl,
   descriptorAttr,
+  descriptorLimit,
   markAccessed,
   readDescriptor,
   setSegmentCache,
@@ -52,7 +53,9 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
     return;
   }
 
-  const external = kind === EventKind.External || kind === EventKind.Nmi;
+  // EXT (bit 0 of the error codes raised while delivering): set for everything but a
+  // software interrupt, i.e. also for an exception being delivered (SDM vol. 3, 6.13).
+  const external = kind !== EventKind.Software;
   cpu.deliveringVector = kind === EventKind.Exception ? vector : -1;
   try {
     if ((cpu.cr0 & 1) === 0) deliverReal(cpu, vector, kind);
@@ -78,11 +81,11 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
 }
 
 /**
- * Protected-mode checks of INT n/INT3/INTO before delivery: IOPL in V86 mode,
- * the IDT limit, and the gate's DPL against CPL (INT1/ICEBP skips the DPL check).
+ * Protected-mode checks of INT n/INT3/INTO before delivery: the IDT limit and
+ * the gate's DPL against CPL (INT1/ICEBP skips the DPL check). The V86-mode
+ * IOPL check concerns INT n only and is made by its handler (control.ts).
  */
 function checkSoftwareInterrupt(cpu: Cpu, vector: number): void {
-  if (cpu.v86Mode && cpu.iopl < 3) cpu.raiseGP(0);
   const entry = vector * 8;
   if (entry + 7 > cpu.idtLimit >>> 0) cpu.raiseGP(idtErrorCode(vector));
   if (!cpu.softwareInterruptChecksDpl) return;
@@ -139,8 +142,7 @@ function deliverProtected(
 
   if (gateType === SystemType.TASK_GATE) {
     const tssSelector = gateLow >>> 16;
-    cpu.eip = returnEip;
-    taskSwitch(cpu, tssSelector, TaskSwitchReason.CallOrInterrupt, external);
+    taskSwitch(cpu, tssSelector, TaskSwitchReason.CallOrInterrupt, external, returnEip);
     if (pushErrorCode) {
       if ((cpu.trType & 8) !== 0) cpu.push32(errorCode);
       else cpu.push16(errorCode);
@@ -173,8 +175,11 @@ function deliverProtected(
   const size = gate32 ? 4 : 2;
   const stack = new PendingStack();
   const newCpl = innerPrivilege ? codeDpl : cpu.cpl;
+  if (innerPrivilege) loadInnerStack(cpu, codeDpl, stack, external);
+  // The gate's offset must lie within the new code segment: #GP(EXT) before anything is pushed.
+  const codeLimit = descriptorLimit(codeLow, codeHigh);
+  if (codeLimit !== -1 && targetOffset >>> 0 > codeLimit >>> 0) cpu.raiseGP(ext);
   if (innerPrivilege) {
-    loadInnerStack(cpu, codeDpl, stack, external);
     if (fromV86) {
       stack.push(cpu, cpu.segSelector[Seg.GS], size);
       stack.push(cpu, cpu.segSelector[Seg.FS], size);
@@ -209,7 +214,6 @@ function deliverProtected(
   setSegmentFromDescriptor(cpu, Seg.CS, (targetSelector & 0xfffc) | newCpl);
   cpu.setCpl(newCpl);
   cpu.updateAllSegmentChecks();
-  if ((targetOffset >>> 0) > cpu.segLimit[Seg.CS] >>> 0 && cpu.segLimit[Seg.CS] !== -1) cpu.raiseGP(0);
   cpu.eip = targetOffset;
   cpu.nextEip = targetOffset;
 }

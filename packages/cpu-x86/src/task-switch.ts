@@ -19,6 +19,7 @@ import {
   descriptorAttr,
   descriptorBase,
   descriptorLimit,
+  markAccessed,
   readDescriptor,
   setRealModeSegment,
   setSegmentCache,
@@ -33,7 +34,12 @@ const TSS32 = { BACKLINK: 0, CR3: 0x1c, EIP: 0x20, EFLAGS: 0x24, EAX: 0x28, ES: 
 /** 16-bit TSS field offsets. */
 const TSS16 = { BACKLINK: 0, IP: 0x0e, FLAGS: 0x10, AX: 0x12, ES: 0x22, LDT: 0x2a, MIN_LIMIT: 0x2b };
 
-export function taskSwitch(cpu: Cpu, selector: number, reason: number, external: boolean): void {
+/**
+ * Switches to the task of `selector`. `returnEip` is saved as the outgoing task's EIP;
+ * `cpu.eip` is left alone until the switch commits, so a fault raised before that
+ * reports the instruction (or event) that asked for the switch.
+ */
+export function taskSwitch(cpu: Cpu, selector: number, reason: number, external: boolean, returnEip: number): void {
   const ext = external ? 1 : 0;
   const mmu = cpu.mmu;
   if ((selector & 4) !== 0 || (selector & 0xfffc) === 0) cpu.raiseGP(selectorErrorCode(selector) | ext);
@@ -65,12 +71,12 @@ export function taskSwitch(cpu: Cpu, selector: number, reason: number, external:
   if (reason === TaskSwitchReason.Iret) eflags &= ~Flag.NT;
   const oldBase = cpu.trBase;
   if ((cpu.trType & 8) !== 0) {
-    mmu.writeSupervisor32((oldBase + TSS32.EIP) | 0, cpu.eip);
+    mmu.writeSupervisor32((oldBase + TSS32.EIP) | 0, returnEip);
     mmu.writeSupervisor32((oldBase + TSS32.EFLAGS) | 0, eflags);
     for (let r = 0; r < 8; r++) mmu.writeSupervisor32((oldBase + TSS32.EAX + r * 4) | 0, cpu.r32[r]);
     for (let s = 0; s < 6; s++) mmu.writeSupervisor16((oldBase + TSS32.ES + s * 4) | 0, cpu.segSelector[s]);
   } else {
-    mmu.writeSupervisor16((oldBase + TSS16.IP) | 0, cpu.eip);
+    mmu.writeSupervisor16((oldBase + TSS16.IP) | 0, returnEip);
     mmu.writeSupervisor16((oldBase + TSS16.FLAGS) | 0, eflags);
     for (let r = 0; r < 8; r++) mmu.writeSupervisor16((oldBase + TSS16.AX + r * 2) | 0, cpu.r32[r]);
     for (let s = 0; s < 4; s++) mmu.writeSupervisor16((oldBase + TSS16.ES + s * 2) | 0, cpu.segSelector[s]);
@@ -177,31 +183,35 @@ function loadTaskLdt(cpu: Cpu, selector: number, ext: number): void {
   cpu.ldtLimit = descriptorLimit(cpu.descriptor[0], cpu.descriptor[1]);
 }
 
-/** Loads CS, SS and the data segments of the new task with #TS checks; CPL becomes CS.RPL. */
+/** Loads CS, SS and the data segments of the new task with #TS checks (and their accessed bits); CPL becomes CS.RPL. */
 function loadTaskSegments(cpu: Cpu, selectors: number[], ext: number): void {
   const cs = selectors[Seg.CS];
   const cpl = cs & 3;
   const fail = (selector: number): never => cpu.raise(Vector.TS, selectorErrorCode(selector) | ext);
 
   // CS
-  if ((cs & 0xfffc) === 0 || readDescriptor(cpu, cs) < 0) fail(cs);
+  let address = (cs & 0xfffc) === 0 ? -1 : readDescriptor(cpu, cs);
+  if (address < 0) fail(cs);
   let attr = descriptorAttr(cpu.descriptor[1]);
   if ((attr & (SegmentAttr.NON_SYSTEM | SegmentAttr.CODE)) !== (SegmentAttr.NON_SYSTEM | SegmentAttr.CODE)) fail(cs);
   const conforming = (attr & SegmentAttr.CONFORMING) !== 0;
   if (conforming ? attrDpl(attr) > cpl : attrDpl(attr) !== cpl) fail(cs);
   if ((attr & SegmentAttr.PRESENT) === 0) cpu.raise(Vector.NP, selectorErrorCode(cs) | ext);
+  markAccessed(cpu, address);
   setSegmentFromDescriptor(cpu, Seg.CS, cs);
   cpu.setCpl(cpl);
 
   // SS
   const ss = selectors[Seg.SS];
-  if ((ss & 0xfffc) === 0 || readDescriptor(cpu, ss) < 0) fail(ss);
+  address = (ss & 0xfffc) === 0 ? -1 : readDescriptor(cpu, ss);
+  if (address < 0) fail(ss);
   attr = descriptorAttr(cpu.descriptor[1]);
   const writableData =
     (attr & (SegmentAttr.NON_SYSTEM | SegmentAttr.CODE | SegmentAttr.WRITABLE)) ===
     (SegmentAttr.NON_SYSTEM | SegmentAttr.WRITABLE);
   if (!writableData || (ss & 3) !== cpl || attrDpl(attr) !== cpl) fail(ss);
   if ((attr & SegmentAttr.PRESENT) === 0) cpu.raise(Vector.SS, selectorErrorCode(ss) | ext);
+  markAccessed(cpu, address);
   setSegmentFromDescriptor(cpu, Seg.SS, ss);
 
   for (const seg of [Seg.ES, Seg.DS, Seg.FS, Seg.GS]) {
@@ -210,13 +220,15 @@ function loadTaskSegments(cpu: Cpu, selectors: number[], ext: number): void {
       setSegmentCache(cpu, seg, selector, 0, 0, 0);
       continue;
     }
-    if (readDescriptor(cpu, selector) < 0) fail(selector);
+    address = readDescriptor(cpu, selector);
+    if (address < 0) fail(selector);
     attr = descriptorAttr(cpu.descriptor[1]);
     const code = (attr & SegmentAttr.CODE) !== 0;
     if ((attr & SegmentAttr.NON_SYSTEM) === 0 || (code && (attr & SegmentAttr.READABLE) === 0)) fail(selector);
     const conformingCode = code && (attr & SegmentAttr.CONFORMING) !== 0;
     if (!conformingCode && ((selector & 3) > attrDpl(attr) || cpl > attrDpl(attr))) fail(selector);
     if ((attr & SegmentAttr.PRESENT) === 0) cpu.raise(Vector.NP, selectorErrorCode(selector) | ext);
+    markAccessed(cpu, address);
     setSegmentFromDescriptor(cpu, seg, selector);
   }
 }

@@ -69,7 +69,9 @@ export function int3(cpu: Cpu): void {
   softwareInterrupt(cpu, Vector.BP, true);
 }
 
+/** INT n (CD ib). In V86 mode with IOPL < 3 it is #GP(0); INT3 (CC) and INTO are not IOPL-sensitive. */
 export function intImmediate(cpu: Cpu, i: Instr): void {
+  if (cpu.v86Mode && cpu.iopl < 3) cpu.raiseGP(0);
   softwareInterrupt(cpu, i.immediate & 0xff, true);
 }
 

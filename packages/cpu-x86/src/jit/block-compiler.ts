@@ -10,9 +10,12 @@
  *
  * Contract with the run loop: on a normal exit the function has set
  * `cpu.eip` to the next instruction and added the retired instructions to
- * `cpu.instructionCount`. When an instruction faults, `cpu.eip` holds its
- * address and `cpu.jitIterations` the completed loop iterations, from which
- * the run loop counts what retired.
+ * `cpu.instructionCount`. The count is brought up to date before every
+ * hand-written handler (which may read the clock through a port, as a
+ * calibration loop does) and at the end of every block or loop iteration;
+ * `cpu.jitCounted` says how many instructions of the current block are
+ * already counted. When an instruction faults, `cpu.eip` holds its address,
+ * from which the run loop counts what retired.
  *
  * Where `new Function` is not allowed (a strict Content-Security-Policy), the
  * compiler reports itself unavailable and blocks stay interpreted.
@@ -258,6 +261,9 @@ export class BlockCompiler {
     }
 
     let lastUsesNext = false;
+    /** Instructions of this block already added to the count at this point of the code. */
+    let counted = 0;
+    const hasHandlers = bodies.some((body) => body === null);
     for (let k = 0; k < n; k++) {
       const i = instrs[k];
       const lines: string[] = [];
@@ -265,6 +271,10 @@ export class BlockCompiler {
       let body = bodies[k];
       if (body === null) {
         handlers[k] = i.handler;
+        if (k > counted) {
+          lines.push(`cpu.instructionCount += ${k - counted}; cpu.jitCounted = ${k};`);
+          counted = k;
+        }
         lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
         lines.push(`${H}[${k}](cpu, ${I}[${k}]);`);
         body = "H";
@@ -278,27 +288,26 @@ export class BlockCompiler {
       }
       if (k < n - 1 && (body === "H" || writesMemory(body))) {
         // Self-modifying code: stop right after the write that hit a code page.
-        lines.push(
-          `if (cpu.codeModified) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${selfLoop ? `it * ${n} + ` : ""}${k + 1}; return; }`,
-        );
+        lines.push(`if (cpu.codeModified) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return; }`);
       }
       parts.push(lines.join("\n"));
     }
     const next = lastUsesNext ? "cpu.nextEip" : wrap(endOffset);
+    const finishCount = n > counted ? `cpu.instructionCount += ${n - counted};` : "";
+    const resetCounted = hasHandlers ? "cpu.jitCounted = 0;" : "";
     if (selfLoop) {
-      return `let it = 0;
-for (;;) {
+      return `for (;;) {
 cpu.eip = e0;
+${resetCounted}
 ${parts.join("\n")}
-it++;
-if (cpu.nextEip !== e0 || cpu.attention !== 0 || cpu.instructionCount + (it + 1) * ${n} > cpu.budgetEnd) break;
-cpu.jitIterations = it;
+${finishCount}
+if (cpu.nextEip !== e0 || cpu.attention !== 0 || cpu.instructionCount + ${n} > cpu.budgetEnd) break;
 }
-cpu.instructionCount += it * ${n};
 e0 = ${next};`;
     }
-    return `${parts.join("\n")}
-cpu.instructionCount += ${n};
+    return `${resetCounted}
+${parts.join("\n")}
+${finishCount}
 e0 = ${next};`;
   }
 
@@ -351,7 +360,7 @@ cpu.eip = e0;`;
       const body = this.blockSource(block, code32, `H[${b}]`, `I[${b}]`, handlers[b]);
       const leave = BlockCompiler.endsWithHandler(block) ? "cpu.eip = e0; return;" : "break;";
       cases.push(`case ${offset}: {
-cpu.jitBlockIndex = ${b}; cpu.jitBlockStart = e0; cpu.jitIterations = 0;
+cpu.jitBlockIndex = ${b}; cpu.jitBlockStart = e0;
 ${body}
 ${leave}
 }`);
