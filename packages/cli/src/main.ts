@@ -1,6 +1,7 @@
 /** The `xeno86` command: dispatches to the verbs. */
 import { bootCommand } from "./commands/boot";
 import { CONFORMANCE_USAGE, conformanceCommand } from "./commands/conformance";
+import { imagesCommand } from "./debian/index";
 import { UsageError } from "./usage-error";
 
 type Command = (argv: string[], out: NodeJS.WritableStream) => Promise<number>;
@@ -8,6 +9,7 @@ type Command = (argv: string[], out: NodeJS.WritableStream) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   boot: { run: (argv, out) => bootCommand(argv, out), summary: "boot a kernel on the emulated PC (COM1 is the console)" },
   conformance: { run: conformanceCommand, summary: "run hardware-recorded CPU test vectors" },
+  images: { run: (argv, out) => imagesCommand(argv, out), summary: "fetch Debian's i386 Linux kernel and busybox, build the initramfs" },
 };
 
 function usage(): string {

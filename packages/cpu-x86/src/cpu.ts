@@ -31,8 +31,8 @@ import { LazyFlags } from "./lazy-flags";
 import { MsrFile } from "./msr";
 import { RegisterFile, Seg } from "./registers";
 import { SegmentAttr, loadSegment, setRealModeSegment, setSegmentCache } from "./segmentation";
-import type { FpuHost, FpuMemory } from "./fpu/fpu-host";
-import { X87 } from "./fpu/x87";
+import type { FpuHost, FpuMemory } from "./x87/fpu-host";
+import { X87 } from "./x87/x87";
 
 export interface CpuOptions {
   mmu: Mmu;
@@ -755,10 +755,10 @@ export class Cpu extends LazyFlags {
       if (block.compiled !== null) {
         const regionBlocks = this.codeCache.noteCompiled(block);
         if (regionBlocks !== null) {
-          const run = this.blockCompiler.compileRegion(regionBlocks, this.code32);
-          if (run !== null) {
-            const region: Region = { run, blocks: regionBlocks };
-            for (const member of regionBlocks) member.region = region;
+          const compiled = this.blockCompiler.compileRegion(regionBlocks, this.code32);
+          if (compiled !== null) {
+            const region: Region = { run: compiled.run, blocks: regionBlocks };
+            for (const member of compiled.included) member.region = region;
           }
         }
         this.runCompiled(block, block.compiled);

@@ -76,7 +76,7 @@ export function attrDpl(attr: number): number {
 
 /**
  * Reads the 8-byte descriptor for `selector` from the GDT or LDT into
- * `cpu.descriptor` ([low, high]) and returns its linear address, or -1 when
+ * `cpu.descriptor` ([low, high]) and returns its linear address (unsigned), or -1 when
  * the index lies beyond the table's limit.
  */
 export function readDescriptor(cpu: Cpu, selector: number): number {
@@ -86,9 +86,10 @@ export function readDescriptor(cpu: Cpu, selector: number): number {
   if (local && (cpu.ldtSelector & 0xfffc) === 0) return -1;
   const offset = selector & 0xfff8;
   if (offset + 7 > tableLimit >>> 0) return -1;
-  const address = (tableBase + offset) | 0;
+  // Unsigned, so a table in the upper half of the address space is not mistaken for a failure.
+  const address = (tableBase + offset) >>> 0;
   cpu.descriptor[0] = cpu.mmu.readSupervisor32(address);
-  cpu.descriptor[1] = cpu.mmu.readSupervisor32((address + 4) | 0);
+  cpu.descriptor[1] = cpu.mmu.readSupervisor32((address + 4) >>> 0);
   return address;
 }
 

@@ -71,7 +71,7 @@ export function fpuEscape(cpu: Cpu, i: Instr): void {
     context.dataSelector = cpu.segSelector[i.segment];
     context.dataOffset = offset;
   }
-  cpu.fpu.execute(i.opcode, i.modrm, address);
+  if (!cpu.fpu.execute(i.opcode, i.modrm, address)) cpu.raiseUD();
 }
 
 // ---- descriptor-table registers ----

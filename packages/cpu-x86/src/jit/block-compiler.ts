@@ -86,6 +86,13 @@ function specialise(template: string, i: Instr): string | null {
 
 const ALL_FLAGS = 0x8d5;
 
+/**
+ * Source characters per region function. JavaScript engines stop optimising
+ * functions past a bytecode size (V8: 60 KiB); a region that big would run
+ * interpreted, far slower than separate blocks.
+ */
+const MAX_REGION_SOURCE = 20_000;
+
 /** Can this instruction raise an exception (so every flag must be exact before it)? */
 function mayFault(i: Instr, body: string | null): boolean {
   if (body === null || i.memory) return true;
@@ -345,19 +352,23 @@ cpu.eip = e0;`;
    * loop, and the budget lasts. It records in `cpu.jitBlockIndex` and
    * `cpu.jitBlockStart` which block is running, for fault accounting.
    */
-  compileRegion(blocks: readonly Block[], code32: boolean): CompiledBlock | null {
+  compileRegion(blocks: readonly Block[], code32: boolean): { run: CompiledBlock; included: Block[] } | null {
     if (!this.available || blocks.length === 0) return null;
     const handlers: Handler[][] = [];
     const instrs: Instr[][] = [];
     const cases: string[] = [];
     const seen = new Set<number>();
+    let size = 0;
+    const included: Block[] = [];
     blocks.forEach((block, b) => {
       const offset = block.physical & 0xfff;
-      if (seen.has(offset)) return;
+      if (seen.has(offset) || size > MAX_REGION_SOURCE) return;
       seen.add(offset);
       handlers[b] = [];
       instrs[b] = block.instrs;
       const body = this.blockSource(block, code32, `H[${b}]`, `I[${b}]`, handlers[b]);
+      size += body.length;
+      included.push(block);
       const leave = BlockCompiler.endsWithHandler(block) ? "cpu.eip = e0; return;" : "break;";
       cases.push(`case ${offset}: {
 cpu.jitBlockIndex = ${b}; cpu.jitBlockStart = e0;
@@ -380,6 +391,7 @@ return;
 cpu.eip = e0;
 if (cpu.attention !== 0 || cpu.instructionCount >= cpu.budgetEnd || ((csBase + e0) & ~0xfff) !== page) return;
 }`;
-    return this.build(source, handlers, instrs, "compiledRegion");
+    if (included.length < 2) return null;
+    return { run: this.build(source, handlers, instrs, "compiledRegion"), included };
   }
 }
