@@ -31,3 +31,4 @@ export { writeCpio, type CpioEntry, type CpioEntryType } from "./cpio";
 export { buildInitramfs, buildInitramfsCpio, INIT_SCRIPT, READY_MARKER, type InitramfsInput, type InitramfsModule } from "./initramfs";
 export { readModinfo, describeModule, dependencyClosure, formatModulesDep, formatModulesAlias, type ModuleInfo } from "./modules";
 export { defaultCacheDir } from "./cache";
+export { referenceBusybox, type ReferenceBusybox } from "./reference-busybox";
