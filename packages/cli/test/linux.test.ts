@@ -67,7 +67,7 @@ describe("Debian Linux on the emulated PC", () => {
     if (unavailable) context.skip(unavailable);
     const { output } = await session.run("dmesg");
     const problems = output.split("\n").filter((line) => /warn|error|fail|bug|oops|call trace|taint/i.test(line));
-    expect(problems).toEqual([]);
+    expect(problems, output).toEqual([]);
   }, 120_000);
 
   it("powers off with poweroff -f (the machine halts for good)", async (context) => {

@@ -1,7 +1,7 @@
 /**
  * Model-specific registers of this P6: the TSC (handled by the CPU), the
- * SYSENTER trio, the APIC base, and the few that Linux reads at boot and
- * tolerates as zero. Reading or writing any other MSR raises #GP(0), as on
+ * SYSENTER trio, the APIC base, the performance counters (which do not
+ * count), and the few that Linux reads at boot and tolerates as zero. Reading or writing any other MSR raises #GP(0), as on
  * hardware. Values are 64-bit, kept as low/high words.
  */
 
@@ -16,6 +16,10 @@ export const MsrIndex = {
   MCG_CAP: 0x179,
   MCG_STATUS: 0x17a,
   MISC_ENABLE: 0x1a0,
+  PERFCTR0: 0xc1,
+  PERFCTR1: 0xc2,
+  EVNTSEL0: 0x186,
+  EVNTSEL1: 0x187,
   MTRR_DEF_TYPE: 0x2ff,
 } as const;
 
@@ -31,6 +35,12 @@ const MSR_TABLE: ReadonlyArray<readonly [index: number, low: number, high: numbe
   [MsrIndex.MCG_STATUS, 0, 0, true],
   [MsrIndex.MISC_ENABLE, 0, 0, true],
   [MsrIndex.MTRR_DEF_TYPE, 0, 0, true],
+  // The P6 performance-monitoring counters and their event selects: they hold what is
+  // written (40-bit counters, bit 31 sign-extended as on a P6) but count nothing.
+  [MsrIndex.PERFCTR0, 0, 0, true],
+  [MsrIndex.PERFCTR1, 0, 0, true],
+  [MsrIndex.EVNTSEL0, 0, 0, true],
+  [MsrIndex.EVNTSEL1, 0, 0, true],
 ];
 
 export class MsrFile {
@@ -74,7 +84,7 @@ export class MsrFile {
     const entry = MSR_TABLE.find((row) => row[0] === index);
     if (entry === undefined || !entry[3]) return false;
     this.low.set(index, low | 0);
-    this.high.set(index, high | 0);
+    this.high.set(index, index === MsrIndex.PERFCTR0 || index === MsrIndex.PERFCTR1 ? (low < 0 ? 0xff : 0) : high | 0);
     if (index === MsrIndex.SYSENTER_CS) this.sysenterCs = low & 0xffff;
     else if (index === MsrIndex.SYSENTER_ESP) this.sysenterEsp = low | 0;
     else if (index === MsrIndex.SYSENTER_EIP) this.sysenterEip = low | 0;

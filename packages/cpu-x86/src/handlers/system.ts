@@ -333,10 +333,12 @@ export function rdtsc(cpu: Cpu): void {
 
 export function rdpmc(cpu: Cpu): void {
   if ((cpu.cr4 & 0x100) === 0 && cpu.cpl !== 0 && (cpu.cr0 & 1) !== 0) cpu.raiseGP(0);
-  if (cpu.r32[1] >>> 0 > 1) cpu.raiseGP(0);
-  // The two P6 counters exist but count nothing here.
-  cpu.r32[0] = 0;
-  cpu.r32[2] = 0;
+  const counter = cpu.r32[1] >>> 0;
+  if (counter > 1) cpu.raiseGP(0);
+  // The two P6 counters (PERFCTR0/1) hold what was written; they count nothing.
+  cpu.msr.read(MsrIndex.PERFCTR0 + counter, cpu.wide);
+  cpu.r32[0] = cpu.wide[0];
+  cpu.r32[2] = cpu.wide[1];
 }
 
 export function rdmsr(cpu: Cpu): void {
