@@ -14,6 +14,7 @@ export {
   packageFileName,
   findDependency,
   checkInReleaseSignature,
+  signaturePolicyFromEnv,
   DEFAULT_DEBIAN_MIRROR,
   DEFAULT_DEBIAN_SECURITY_MIRROR,
   type SuiteSource,
