@@ -133,6 +133,8 @@ export class Cpu extends LazyFlags {
   nmiBlocked = false;
   /** Interrupts are inhibited until after the next instruction (STI, MOV SS, POP SS). */
   interruptShadow = false;
+  /** Debug traps (single-step) are inhibited until after the next instruction (MOV SS, POP SS). */
+  debugShadow = false;
   /** Retired instructions: the deterministic clock. A double holds integers exactly to 2^53. */
   instructionCount = 0;
   /** TSC = instructionCount * tscPerInstruction + tscOffset (both set by the embedder). */
@@ -696,12 +698,26 @@ export class Cpu extends LazyFlags {
       this.resetRequested = false;
       return this.finishExit(Exit.Reset);
     }
-    if (this.interruptShadow) this.interruptShadow = false;
-    else if (this.nmiPending || this.intrLine) {
+    if (this.interruptShadow) {
+      if (this.nmiPending || this.intrLine) {
+        // Something is waiting: run exactly the one shadowed instruction, then look again.
+        if (this.instructionCount >= this.budgetEnd) {
+          this.attention = 1;
+          return this.finishExit(Exit.Budget);
+        }
+        this.interruptShadow = false;
+        this.executeOne();
+        this.attention = 1;
+        return this.takePendingExit() >= 0 ? this.finishExit(Exit.Intercept) : STEPPED;
+      }
+      this.interruptShadow = false;
+    } else if (this.nmiPending || this.intrLine) {
       const exit = this.checkInterrupts();
       if (exit >= 0) return exit;
     }
     if (this.halted) return this.finishExit(Exit.Halt);
+    // The MOV SS debug shadow matters only to a single-step about to happen.
+    if ((this.storedFlags & Flag.TF) === 0) this.debugShadow = false;
     if (this.traceHook !== null || this.breakpoints.size !== 0 || (this.storedFlags & Flag.TF) !== 0) {
       this.attention = 1; // stay on this path while stepping
       if (this.instructionCount >= this.budgetEnd) return this.finishExit(Exit.Budget);
@@ -769,18 +785,26 @@ export class Cpu extends LazyFlags {
     const n = instrs.length;
     const ipMask = this.code32 ? -1 : 0xffff;
     let k = 0;
+    // Instructions of this block already added to the count: hand-written handlers
+    // (port I/O, RDTSC) see an exact clock, as in compiled code.
+    let counted = 0;
     this.codeModified = false;
     try {
       for (; k < n; ) {
         const i = instrs[k];
         this.nextEip = (this.eip + i.length) & ipMask;
+        if (!i.templated) {
+          this.instructionCount += k - counted;
+          counted = k;
+        }
         i.handler(this, i);
         this.eip = this.nextEip;
         k++;
-        if (this.codeModified) break;
+        // A write to code, or an event (an OUT that raised INTR): back to the run loop.
+        if (this.codeModified || this.attention !== 0) break;
       }
     } finally {
-      this.instructionCount += k;
+      this.instructionCount += k - counted;
     }
   }
 
@@ -855,10 +879,12 @@ export class Cpu extends LazyFlags {
     this.checkFetchLimit(this.eip, i.length);
     this.nextEip = (this.eip + i.length) & (this.code32 ? -1 : 0xffff);
     const trapAfter = (this.storedFlags & Flag.TF) !== 0;
+    this.debugShadow = false;
     i.handler(this, i);
     this.eip = this.nextEip;
     this.instructionCount++;
-    if (trapAfter) {
+    // After MOV SS / POP SS the trap waits for the next instruction (SDM vol. 3, 6.8.3).
+    if (trapAfter && !this.debugShadow) {
       this.dr[6] |= 0x4000; // BS: single-step
       deliverEvent(this, Vector.DB, EventKind.Exception, 0, false);
     }

@@ -71,7 +71,7 @@ export function saveCpuState(cpu: Cpu): CpuState {
     ldt: { selector: cpu.ldtSelector, base: cpu.ldtBase >>> 0, limit: cpu.ldtLimit >>> 0 },
     task: { selector: cpu.trSelector, base: cpu.trBase >>> 0, limit: cpu.trLimit >>> 0, type: cpu.trType },
     msrs: cpu.msr.save(),
-    fpu: cpu.fpu.getState(),
+    fpu: jsonSafe(cpu.fpu.getState()),
     execution: {
       halted: cpu.halted,
       interruptShadow: cpu.interruptShadow,
@@ -119,7 +119,7 @@ export function restoreCpuState(cpu: Cpu, state: CpuState): void {
   cpu.trLimit = state.task.limit | 0;
   cpu.trType = state.task.type;
   cpu.msr.restore(state.msrs);
-  cpu.fpu.setState(state.fpu as Parameters<Cpu["fpu"]["setState"]>[0]);
+  cpu.fpu.setState(fromJsonSafe(state.fpu) as Parameters<Cpu["fpu"]["setState"]>[0]);
   const e = state.execution;
   cpu.halted = e.halted;
   cpu.interruptShadow = e.interruptShadow;
@@ -134,4 +134,14 @@ export function restoreCpuState(cpu: Cpu, state: CpuState): void {
   cpu.codeCache.clear();
   cpu.updateAllSegmentChecks();
   cpu.attention = 1;
+}
+
+/** FPU registers as plain number arrays, so a saved state survives JSON. */
+function jsonSafe(fpu: ReturnType<Cpu["fpu"]["getState"]>): unknown {
+  return { ...fpu, st: fpu.st.map((bytes) => Array.from(bytes)) };
+}
+
+function fromJsonSafe(fpu: unknown): unknown {
+  const state = fpu as { st: ArrayLike<number>[] };
+  return { ...state, st: state.st.map((bytes) => Uint8Array.from(bytes)) };
 }

@@ -49,7 +49,7 @@ describe.each(MODES)("exceptions ($name)", (mode) => {
     expect(stepAfterPopf).toEqual([0xdb, main("s2"), 0x4000]);
   });
 
-  it.fails("KNOWN BUG (cpu.ts executeOne): MOV SS delays the single-step trap past the next instruction", () => {
+  it("MOV SS delays the single-step trap past the next instruction", () => {
     expect(stepAfterMovSs).toEqual([0xdb, main("s5"), 0x4000]);
   });
 

@@ -2,11 +2,6 @@
  * When a pending external interrupt is taken (test/programs/irq.asm): the
  * interrupt shadows of STI and MOV SS, POPF, interrupts raised by the
  * instruction itself, HLT and waking from it, and NMI blocking until IRET.
- *
- * Three checks are marked `it.fails`: they assert what the SDM requires and
- * what this CPU does not do yet, because its run loop only looks at the
- * INTR line between blocks (see the report of the system tests). When the
- * run loop is fixed they start passing, and vitest flags them to be unmarked.
  */
 import { describe, expect, it } from "vitest";
 import { Exit, MODES, runProgram } from "./rig";
@@ -78,15 +73,15 @@ describe.each(MODES)("external interrupts ($name)", (mode) => {
     expect(scenarios.get(8)).toEqual([rig.acknowledges]);
   });
 
-  it.fails("KNOWN BUG (cpu.ts run loop): STI holds the interrupt off for exactly one instruction", () => {
+  it("STI holds the interrupt off for exactly one instruction", () => {
     expect(scenarios.get(2)).toEqual([HANDLER, main("sti_after_next")]);
   });
 
-  it.fails("KNOWN BUG (cpu.ts run loop): MOV SS holds the interrupt off for exactly one instruction", () => {
+  it("MOV SS holds the interrupt off for exactly one instruction", () => {
     expect(scenarios.get(4)).toEqual([HANDLER, main("ss_after_next")]);
   });
 
-  it.fails("KNOWN BUG (cpu.ts run loop): an IN that raises INTR is followed by the interrupt", () => {
+  it("an IN that raises INTR is followed by the interrupt", () => {
     expect(scenarios.get(5)).toEqual([HANDLER, main("after_in")]);
   });
 });

@@ -43,7 +43,10 @@ export function movToSegment(cpu: Cpu, i: Instr): void {
   if (i.reg > 5 || i.reg === Seg.CS) cpu.raiseUD();
   const selector = i.memory ? cpu.read16(i.segment, cpu.ea(i)) : cpu.r16[(i.modrm & 7) << 1];
   cpu.loadSegment(i.reg, selector);
-  if (i.reg === Seg.SS) cpu.interruptShadow = true;
+  if (i.reg === Seg.SS) {
+    cpu.interruptShadow = true;
+    cpu.debugShadow = true;
+  }
 }
 
 export function pushSegment(cpu: Cpu, i: Instr): void {
@@ -55,7 +58,10 @@ export function popSegment(cpu: Cpu, i: Instr): void {
   const selector = i.operand16 ? cpu.peek16() : cpu.peek32() & 0xffff;
   cpu.loadSegment(seg, selector);
   cpu.adjustStack(i.operand16 ? 2 : 4);
-  if (seg === Seg.SS) cpu.interruptShadow = true;
+  if (seg === Seg.SS) {
+    cpu.interruptShadow = true;
+    cpu.debugShadow = true;
+  }
 }
 
 /** LDS/LES/LFS/LGS/LSS r, m16:16/m16:32. */

@@ -294,8 +294,10 @@ export class BlockCompiler {
         lines.push(`{ ${body} }`);
       }
       if (k < n - 1 && (body === "H" || writesMemory(body))) {
-        // Self-modifying code: stop right after the write that hit a code page.
-        lines.push(`if (cpu.codeModified) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return; }`);
+        // Self-modifying code, or (after a hand-written handler such as OUT) an event
+        // for the run loop: stop right after this instruction.
+        const condition = body === "H" ? "cpu.codeModified || cpu.attention !== 0" : "cpu.codeModified";
+        lines.push(`if (${condition}) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return; }`);
       }
       parts.push(lines.join("\n"));
     }
