@@ -40,6 +40,8 @@ export interface MachineOptions {
   memoryMiB?: number;
   /** Compile hot guest code to JavaScript (default true). */
   jit?: boolean;
+  /** Executions of a block before it is compiled (the CPU's default when absent). */
+  jitThreshold?: number;
   /** Wall-clock time of the RTC at virtual time 0 (default a fixed date: deterministic). */
   startTime?: number | Date;
   /** A monotonic host clock in milliseconds: ties virtual time to real time (interactive use). */
@@ -107,7 +109,7 @@ export class Machine {
       onUnknownPort: options.log ? (port, write) => this.log(`unclaimed port 0x${port.toString(16)} ${write ? "written" : "read"}`) : undefined,
     });
     this.pic = new Pic({ onIntr: (level) => this.cpu.setInterruptLine(level) });
-    this.cpu = new Cpu({ mmu: this.mmu, io: this.bus, interrupts: this.pic, jit: options.jit });
+    this.cpu = new Cpu({ mmu: this.mmu, io: this.bus, interrupts: this.pic, jit: options.jit, jitThreshold: options.jitThreshold });
     this.clock = new VirtualClock({ counter: this.cpu, hostNowMs: options.hostNowMs });
     this.pic.attach(this.bus);
 
