@@ -23,7 +23,7 @@ import type { Logger, ResetSource } from "./interfaces";
 import { PortBus } from "./io-bus";
 import { KeyboardController } from "./keyboard-controller";
 import { IgnoredPorts, PostCodePort } from "./legacy-ports";
-import type { BootEntry } from "./loaders/boot-entry";
+import { type BootEntry, ImageFormatError } from "./loaders/boot-entry";
 import { loadElf32 } from "./loaders/elf";
 import { loadLinux, type LinuxLoadOptions } from "./loaders/linux";
 import { loadMultiboot, type MultibootModule } from "./loaders/multiboot";
@@ -160,6 +160,13 @@ export class Machine {
   loadElf(image: Uint8Array): void {
     const elf = loadElf32(this.memory, image);
     this.start({ mode: "protected", eip: elf.entry, gdtBase: 0, gdtLimit: 0, codeSelector: 0x10, dataSelector: 0x18, registers: {} });
+  }
+
+  /** A flat boot image (a boot sector and what follows it) at 0000:7C00, entered in real mode as a BIOS would. */
+  loadBootImage(image: Uint8Array): void {
+    if (0x7c00 + image.length > 0x9fc00) throw new ImageFormatError(`a boot image of ${image.length} bytes does not fit below 0x9FC00`);
+    this.memory.writeBytes(0x7c00, image);
+    this.start({ mode: "real", cs: 0, ip: 0x7c00, registers: { edx: 0x80 } });
   }
 
   /** Puts the CPU in the state a loader asks for. */
