@@ -4,11 +4,11 @@
  * v86 in the same process, several runs each, medians and ratios.
  */
 import { readFileSync } from "node:fs";
-import { ConsoleSession, MachineConsole, fetchImages, type ImageSet, type SerialConsole } from "@xeno86/cli";
+import { ConsoleSession, DEBIAN_COMMAND_LINE, MachineConsole, fetchImages, type ImageSet, type SerialConsole } from "@xeno86/cli";
 import { fetchSeabios } from "./seabios";
 import { V86Console } from "./v86-console";
 
-export const LINUX_COMMAND_LINE = "console=ttyS0 quiet nokaslr cryptomgr.notests noisapnp acpi=off";
+export const LINUX_COMMAND_LINE = DEBIAN_COMMAND_LINE;
 const MEMORY_MIB = 256;
 
 /** Untimed preparation, then the timed steps. */

@@ -72,7 +72,7 @@ describe("xeno86", () => {
   });
 
   it("boot: bad flags and files give clear errors", async () => {
-    expect((await run(["boot"])).err).toMatch(/--kernel is required/);
+    expect((await run(["boot"])).err).toMatch(/--kernel \(or --debian\) is required/);
     expect((await run(["boot", "--kernel"])).err).toMatch(/--kernel needs a value/);
     expect((await run(["boot", "--kernel", "x", "--memory", "lots"])).err).toMatch(/--memory must be a whole number/);
     expect((await run(["boot", "--kernel", join(scratch, "absent")])).err).toMatch(/cannot read the kernel .*absent: no such file/);

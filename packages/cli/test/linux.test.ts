@@ -7,12 +7,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { fetchImages, referenceBusybox, type ImageSet, type ReferenceBusybox } from "../src/debian/index";
+import { DEBIAN_COMMAND_LINE } from "../src/commands/boot";
 import { BUSYBOX_CHECKS, runCheckOnHost } from "../src/linux/busybox-checks";
 import { ConsoleSession } from "../src/linux/console-session";
 import { MachineConsole } from "../src/linux/machine-console";
 
-// The emulated PC has no ACPI tables (as a pre-ACPI PC): acpi=off keeps Linux from searching for them.
-const COMMAND_LINE = "console=ttyS0 quiet nokaslr cryptomgr.notests noisapnp acpi=off";
+const COMMAND_LINE = DEBIAN_COMMAND_LINE;
 const inCi = process.env.CI === "true";
 
 let images: ImageSet | undefined;

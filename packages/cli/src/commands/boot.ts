@@ -12,13 +12,22 @@ import { readFile } from "node:fs/promises";
 import { Machine, ImageFormatError, type MachineStop } from "@xeno86/pc";
 import { UsageError } from "../usage-error";
 import { parseFlags, type FlagSpec } from "../flags";
+import { fetchImages } from "../debian/index";
 
-export const BOOT_USAGE = `usage: xeno86 boot --kernel FILE [--initrd FILE] [--append STRING]
+/**
+ * Linux flags for the emulated PC: the console on COM1; no KASLR, crypto
+ * self-tests or ISA PnP scan (they only cost time); no ACPI (the PC has no
+ * ACPI tables, like a pre-ACPI machine).
+ */
+export const DEBIAN_COMMAND_LINE = "console=ttyS0 quiet nokaslr cryptomgr.notests noisapnp acpi=off";
+
+export const BOOT_USAGE = `usage: xeno86 boot (--kernel FILE | --debian) [--initrd FILE] [--append STRING]
                    [--memory MIB] [--timeout SECONDS] [--format linux|multiboot|elf]
                    [--deterministic] [--no-jit]
 
 Boots a kernel on the emulated PC; COM1 is the console on stdout.
   --kernel FILE      Linux bzImage, Multiboot kernel or ELF32 executable
+  --debian           Debian's i386 kernel and busybox initramfs (fetched and cached like \`xeno86 images\`)
   --initrd FILE      initial ramdisk (Linux) or first module (Multiboot)
   --append STRING    kernel command line (default "console=ttyS0")
   --memory MIB       RAM in MiB (default 256)
@@ -31,6 +40,7 @@ Exit status: 0 halted or reset, 1 triple fault, 124 timeout, 2 bad usage or imag
 
 const FLAGS: readonly FlagSpec[] = [
   { name: "kernel", value: true },
+  { name: "debian", value: false },
   { name: "initrd", value: true },
   { name: "append", value: true },
   { name: "memory", value: true },
@@ -90,8 +100,17 @@ export interface BootIo {
 export async function bootCommand(argv: string[], out: NodeJS.WritableStream, io?: Partial<BootIo>): Promise<number> {
   const flags = parseFlags(argv, FLAGS, BOOT_USAGE);
   if (flags.help) throw new UsageError(BOOT_USAGE, 0);
-  const kernelPath = flags.kernel;
-  if (typeof kernelPath !== "string") throw new UsageError(`--kernel is required\n\n${BOOT_USAGE}`);
+  let kernelPath = flags.kernel;
+  let initrdPath = flags.initrd;
+  let defaultAppend = "console=ttyS0";
+  if (flags.debian === true) {
+    if (kernelPath !== undefined) throw new UsageError("give --kernel or --debian, not both");
+    const images = await fetchImages({ log: (line) => (io?.err ?? process.stderr).write(`[images] ${line}\n`) });
+    kernelPath = images.kernel;
+    if (initrdPath === undefined) initrdPath = images.initramfs;
+    defaultAppend = DEBIAN_COMMAND_LINE;
+  }
+  if (typeof kernelPath !== "string") throw new UsageError(`--kernel (or --debian) is required\n\n${BOOT_USAGE}`);
   const memory = flags.memory === undefined ? 256 : Number(flags.memory);
   if (!Number.isInteger(memory) || memory < 16 || memory > 2047) throw new UsageError(`--memory must be a whole number of MiB from 16 to 2047, not "${flags.memory}"`);
   const timeout = flags.timeout === undefined ? Number.POSITIVE_INFINITY : Number(flags.timeout);
@@ -107,8 +126,8 @@ export async function bootCommand(argv: string[], out: NodeJS.WritableStream, io
   const deterministic = flags.deterministic === true || !interactive;
 
   const kernel = await readImage(kernelPath, "kernel");
-  const initrd = typeof flags.initrd === "string" ? await readImage(flags.initrd, "initrd") : undefined;
-  const commandLine = typeof flags.append === "string" ? flags.append : "console=ttyS0";
+  const initrd = typeof initrdPath === "string" ? await readImage(initrdPath, "initrd") : undefined;
+  const commandLine = typeof flags.append === "string" ? flags.append : defaultAppend;
 
   const machine = new Machine({
     memoryMiB: memory,
