@@ -13,7 +13,8 @@ export {
 export { Flag, ARITH_FLAGS } from "./eflags";
 export { Vector } from "./exceptions";
 export { Reg, Seg, REG32_NAMES, REG16_NAMES, REG8_NAMES, SEGMENT_NAMES } from "./registers";
-export { SegmentAttr, SystemType } from "./segmentation";
+export { SegmentAttr, SystemType, setSegmentCache, descriptorBase, descriptorLimit, descriptorAttr } from "./segmentation";
+export { type X87State } from "./x87/x87";
 export { Cr0, Cr4, writeCr0, writeCr3, writeCr4 } from "./control-registers";
 export { CpuidFeature, CPU_SIGNATURE } from "./cpuid";
 export { MsrIndex } from "./msr";

@@ -68,6 +68,8 @@ export class PageTypes {
   /** The PDE values for slots FIRST_HOLE_SLOT..1023, written into every validated directory. */
   readonly holeEntries = new Int32Array(1024 - FIRST_HOLE_SLOT);
   descriptorValidator: DescriptorFrameValidator = () => null;
+  /** The hole entries for a domain's directories (the shared ones unless a per-domain area differs). */
+  holeEntriesFor: (domain: number) => Int32Array = () => this.holeEntries;
 
   constructor(
     readonly frames: FrameTable,
@@ -219,8 +221,9 @@ export class PageTypes {
         return reason;
       }
     }
+    const hole = this.holeEntriesFor(domain);
     for (let slot = FIRST_HOLE_SLOT; slot < 1024; slot++) {
-      this.memory.write32(base + slot * 4, this.holeEntries[slot - FIRST_HOLE_SLOT]);
+      this.memory.write32(base + slot * 4, hole[slot - FIRST_HOLE_SLOT]);
     }
     return null;
   }
