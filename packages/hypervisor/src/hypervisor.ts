@@ -24,6 +24,7 @@ import { FIRST_HOLE_SLOT, PageTypes } from "./memory/page-types";
 import { BvtScheduler, type BvtParameters } from "./scheduler/bvt";
 import { checkDescriptorFrame } from "./cpu-state/descriptor-frames";
 import { handleIntercept } from "./traps/exit-handler";
+import { reloadDataSegments } from "./traps/failsafe";
 import { deliverPendingEvents } from "./events/delivery";
 import { updateSystemTime } from "./time/system-time";
 import {
@@ -103,6 +104,8 @@ export class Hypervisor {
   private nextDomainId = 0;
   private nextTick = 0;
   private stopRequested = false;
+  /** Scratch for descriptor reads on the exit paths (no allocation per exit). */
+  readonly descriptorScratch = new Int32Array(2);
   /** Set by exit handlers when the running domain should give up the CPU now. */
   rescheduleRequested = false;
 
@@ -203,7 +206,8 @@ export class Hypervisor {
     cpu.trLimit = 0x67;
     cpu.trType = 0xb;
     // The TSS: no ring-0 entry ever happens (every vector is intercepted); ring 1's stack is per domain.
-    this.memory.write32(this.tssFrame * 4096 + 102, 0xffff << 16); // I/O map base past the limit: no port is open to rings 1-3
+    // The I/O map base lies past the TSS limit: no port is open to rings above IOPL.
+    this.memory.write16(this.tssFrame * 4096 + 102, 0xffff);
   }
 
   // ---------------------------------------------------------------------------
@@ -475,6 +479,7 @@ export class Hypervisor {
     this.applyTaskSwitched(domain);
     domain.context.load(cpu);
     updateSystemTime(this, domain);
+    reloadDataSegments(this, domain);
   }
 
   loadDescriptorTableRegisters(domain: Domain): void {

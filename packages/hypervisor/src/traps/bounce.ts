@@ -43,7 +43,7 @@ const GATE_CLEARS = 0x100 | 0x4000 | 0x10000 | 0x20000;
 /** Returns false (after killing the domain) when the guest could not be entered. */
 export function bounceToGuest(hv: Hypervisor, domain: Domain, request: BounceRequest): boolean {
   const cpu = hv.cpu;
-  const descriptor = new Int32Array(2);
+  const descriptor = hv.descriptorScratch;
   const fromRing3 = cpu.cpl === 3;
   const eflags = cpu.getEflags();
   let stackSelector: number;
