@@ -120,8 +120,8 @@ export const updateVaMapping: HypercallHandler = (hv, domain, page, value, flags
   if (page >>> 0 >= HYPERVISOR_PAGE) return -Errno.EINVAL;
   const pde = hv.memory.read32(domain.pageDirectory + (page >>> 10) * 4);
   if ((pde & 1) === 0) return -Errno.EFAULT;
+  // Validated directories only hold L1 tables or the directory itself (read-only); updateEntry checks which.
   const entry = (pde & ~0xfff) + (page & 0x3ff) * 4;
-  if (hv.frames.type[pde >>> 12] !== FrameType.L1 || hv.frames.typeCount[pde >>> 12] === 0) return -Errno.EINVAL;
   if (!hv.pageTypes.updateEntry(entry >>> 0, value, domain.id)) return refuse(hv, domain, "update_va_mapping");
   if (hv.current === domain) {
     const mmu = hv.machine.mmu;
