@@ -101,7 +101,8 @@ export class Hypervisor {
   readonly m2pFrames: number[] = [];
   private readonly onConsole: (domain: Domain, line: string) => void;
   readonly log: (message: string) => void;
-  private nextDomainId = 0;
+  /** Domain 0 is the control tools on the host (`DomainControl`); guests count from 1. */
+  private nextDomainId = 1;
   private nextTick = 0;
   private stopRequested = false;
   /** Scratch for descriptor reads on the exit paths (no allocation per exit). */
