@@ -23,7 +23,7 @@ export class GuestContext {
   readonly debug = new Int32Array(8);
 
   save(cpu: Cpu): void {
-    this.registers.set(cpu.r32);
+    this.registers.set(cpu.r32.subarray(0, 8));
     this.eip = cpu.eip;
     this.eflags = cpu.getEflags();
     this.selector.set(cpu.segSelector);
