@@ -7,16 +7,49 @@ import { describe, expect, it } from "vitest";
 import { IMAGES, resultOf, runGuests } from "./run-guest";
 
 const SINGLE = ["console", "traps", "pagefault", "mmu", "multicall", "events", "syscall", "descriptors", "fpu", "balloon"];
+const PAIRED = ["evtchn"];
 
 describe("test guests", () => {
   it("are all built", () => {
     const images = readdirSync(IMAGES).filter((f) => f.endsWith(".elf"));
-    for (const name of SINGLE) expect(images).toContain(`${name}.elf`);
+    for (const name of [...SINGLE, ...PAIRED, "demo"]) expect(images).toContain(`${name}.elf`);
   });
 
   it.each(SINGLE)("%s", (name) => {
     const run = runGuests([{ image: name }]);
     expect(resultOf(run, 1)).toBe("Test result: SUCCESS");
     expect(run.domains[0]).toMatchObject({ state: "dead", killed: false });
+  });
+});
+
+describe("two test guests", () => {
+  it("ping-pong over an event channel", () => {
+    const run = runGuests([
+      { image: "evtchn", commandLine: "peer=2" },
+      { image: "evtchn", commandLine: "peer=1" },
+    ]);
+    expect(resultOf(run, 1)).toBe("Test result: SUCCESS");
+    expect(resultOf(run, 2)).toBe("Test result: SUCCESS");
+    expect(run.domains.every((d) => d.events >= 20)).toBe(true);
+  });
+});
+
+describe("the demo kernel", () => {
+  it("ticks, runs a ring-3 process and exchanges events with its peer, then exits after 2 s", () => {
+    const run = runGuests(
+      [
+        { image: "demo", commandLine: "peer=2" },
+        { image: "demo", commandLine: "peer=1" },
+      ],
+      5e9,
+    );
+    expect(run.stop.reason).toBe("no-domains");
+    for (const id of [1, 2]) {
+      const lines = run.consoles.get(id) ?? [];
+      expect(lines.filter((line) => line.startsWith("tick "))).toHaveLength(20);
+      expect(lines).toContain("user process: hello from ring 3");
+      expect(lines.find((line) => line.startsWith("tick 20 "))).toMatch(/events to domain \d: 20 sent, (19|20) received/);
+      expect(lines.at(-1)).toMatch(/^demo kernel in domain \d done: 20 ticks/);
+    }
   });
 });
