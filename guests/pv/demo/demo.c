@@ -4,7 +4,9 @@
  * process making fast system calls every half second, and, with
  * "peer=N" on the command line, events sent to and received from domain N
  * over an event channel. It stops after 2 s of system time unless the
- * command line says "forever".
+ * command line says "forever". With "spin" it never blocks: it counts
+ * primes as fast as it can (a CPU-bound domain, for the scheduler's
+ * fairness) and reports its progress every 100 ms.
  */
 #include "guest.h"
 XENO86_GUEST("xeno86-demo");
@@ -64,6 +66,7 @@ static void count_primes(ulong limit) {
 int main(void) {
   char value[16];
   int forever = command_line_value("forever", value, sizeof value) != NULL;
+  int spin = command_line_value("spin", value, sizeof value) != NULL;
   long peer = command_line_value("peer", value, sizeof value) != NULL ? parse_number(value) : -1;
   syscall_handler = system_call;
   setup_system_calls();
@@ -77,12 +80,13 @@ int main(void) {
   unsigned long long start = system_time(), next_tick = start + TICK_NS;
   ulong ticks = 0, sent = 0;
   for (;;) {
-    block();
+    if (spin) count_primes(primes_next + 64);
+    else block();
     unsigned long long now = system_time();
     if (now < next_tick) continue;
     next_tick += TICK_NS;
     ticks++;
-    count_primes(2000 + ticks * 500);
+    if (!spin) count_primes(2000 + ticks * 500);
     if (peer >= 0 && HYPERVISOR_event_channel_op(EVTCHNOP_status, 0) == EVTCHNSTAT_connected) {
       if (HYPERVISOR_event_channel_op(EVTCHNOP_send, 0) == 0) sent++;
     }
