@@ -379,13 +379,14 @@ export class Hypervisor {
     return domain.sharedInfoFrame * 4096;
   }
 
-  /** Sets an event bit in a domain's shared_info and wakes it if it was blocked. */
+  /** Sets an event bit in a domain's shared_info and wakes it if it was blocked waiting for it. */
   raiseEvent(domain: Domain, bit: number): void {
     if (!domain.alive || domain.sharedInfoFrame < 0) return;
-    const address = this.sharedInfoAddress(domain) + SharedInfo.events;
-    this.memory.write32(address, this.memory.read32(address) | (1 << bit));
+    const base = this.sharedInfoAddress(domain);
+    this.memory.write32(base + SharedInfo.events, this.memory.read32(base + SharedInfo.events) | (1 << bit));
     domain.accounts.events++;
-    this.wakeDomain(domain);
+    // A blocked domain wakes for the events it enabled (the master enable does not matter: it may block with it off).
+    if ((this.memory.read32(base + SharedInfo.events_mask) & (1 << bit)) !== 0) this.wakeDomain(domain);
   }
 
   private setChannelBit(id: number, port: number, bitsOffset: number, selectorOffset: number): void {
