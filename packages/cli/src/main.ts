@@ -2,12 +2,25 @@
 import { bootCommand } from "./commands/boot";
 import { CONFORMANCE_USAGE, conformanceCommand } from "./commands/conformance";
 import { imagesCommand } from "./debian/index";
+import { runCommand } from "./commands/run";
+import { upCommand } from "./commands/up";
+import { consoleCommand, createCommand, destroyCommand, listCommand, pauseCommand, schedBvtCommand, topCommand, unpauseCommand } from "./commands/domain-verbs";
 import { UsageError } from "./usage-error";
 
-type Command = (argv: string[], out: NodeJS.WritableStream) => Promise<number>;
+type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  boot: { run: (argv, out) => bootCommand(argv, out), summary: "boot a kernel on the emulated PC (COM1 is the console)" },
+  run: { run: (argv, out, err) => runCommand(argv, { out, err }), summary: "run the hypervisor with demo domains (or CONFIG files) in the foreground" },
+  up: { run: (argv, out, err) => upCommand(argv, { out, err }), summary: "start a hypervisor that serves the commands below on a local socket" },
+  create: { run: (argv, out, err) => createCommand(argv, { out, err }), summary: "create and start a domain from a config file" },
+  list: { run: (argv, out, err) => listCommand(argv, { out, err }), summary: "list domains (like xl list)" },
+  console: { run: (argv, out, err) => consoleCommand(argv, { out, err }), summary: "follow a domain's console" },
+  pause: { run: (argv, out, err) => pauseCommand(argv, { out, err }), summary: "pause a domain" },
+  unpause: { run: (argv, out, err) => unpauseCommand(argv, { out, err }), summary: "unpause a domain" },
+  destroy: { run: (argv, out, err) => destroyCommand(argv, { out, err }), summary: "end a domain at once" },
+  "sched-bvt": { run: (argv, out, err) => schedBvtCommand(argv, { out, err }), summary: "set or show BVT scheduling parameters" },
+  top: { run: (argv, out, err) => topCommand(argv, { out, err }), summary: "live CPU shares, memory, events/s and hypercalls/s per domain" },
+  boot: { run: (argv, out, err) => bootCommand(argv, out, { err }), summary: "boot a kernel on the bare emulated PC (COM1 is the console)" },
   conformance: { run: conformanceCommand, summary: "run hardware-recorded CPU test vectors" },
   images: { run: (argv, out) => imagesCommand(argv, out), summary: "fetch Debian's i386 Linux kernel and busybox, build the initramfs" },
 };
@@ -31,7 +44,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 2;
   }
   try {
-    return await command.run(rest, out);
+    return await command.run(rest, out, err);
   } catch (error) {
     if (error instanceof UsageError) {
       (error.exitCode === 0 ? out : err).write(`${error.exitCode === 0 ? "" : "xeno86: "}${error.message}\n`);
