@@ -8,7 +8,7 @@
  */
 import type { PhysicalMemory } from "@xeno86/mmu";
 import type { Instr } from "./instruction";
-import type { CompiledBlock } from "./jit/block-compiler";
+import type { CompiledBlock, RegionRun } from "./jit/block-compiler";
 
 export interface Block {
   /** Physical address * 2 + 1 for 32-bit code. */
@@ -19,8 +19,9 @@ export interface Block {
   readonly physical: number;
   /** Byte offset of each instruction from the block start, and the end offset last. */
   readonly offsets: Int32Array;
-  /** Times interpreted; the block is compiled when this reaches the CPU's threshold. */
+  /** Times interpreted; the block is compiled (into a region, or alone) when this reaches the CPU's threshold. */
   executions: number;
+  /** The block compiled alone (when no region took it, or CS is not flat). */
   compiled: CompiledBlock | null;
   /** The compiled region of this block's page that includes it, if any. */
   region: Region | null;
@@ -28,13 +29,32 @@ export interface Block {
 
 /** Compiled code for many blocks of one page (see BlockCompiler.compileRegion). */
 export interface Region {
-  readonly run: CompiledBlock;
+  /** Returns 1 when it stopped only because the next EIP is not one of its blocks, 0 when the run loop must look (see BlockCompiler.compileRegion). */
+  readonly run: RegionRun;
   /** Indexed by `cpu.jitBlockIndex`. */
   readonly blocks: readonly Block[];
+  /** Cleared when its page is written: compiled code that cached this region must not enter it again. */
+  valid: boolean;
 }
 
-/** Most blocks in one region function (bigger functions are not optimised well by JavaScript engines). */
-export const MAX_REGION_BLOCKS = 96;
+/** Most blocks in one region function (its case table is an `Int8Array`). */
+export const MAX_REGION_BLOCKS = 127;
+
+/**
+ * Regions of one page before they are all rebuilt as one set: new hot blocks
+ * go into a new region of their own, so the regions already running (and
+ * optimised by the JavaScript engine) are left alone.
+ */
+const MAX_REGIONS_PER_PAGE = 4;
+
+/** Hot blocks of one page and code size, the material of its regions. */
+interface PageRegions {
+  readonly compiled: Block[];
+  /** Every region built for the page (invalidated with it). */
+  readonly built: Region[];
+  /** Regions built since the last full rebuild. */
+  regions: number;
+}
 
 /** Slots of the direct-mapped cache in front of the map (a power of two). */
 const FAST_SLOTS = 8192;
@@ -49,10 +69,8 @@ export class CodeCache {
   private readonly fast: Array<Block | undefined> = new Array<Block | undefined>(FAST_SLOTS).fill(undefined);
   /** Keys of the blocks on each physical page. */
   private readonly pageKeys = new Map<number, number[]>();
-  /** Compiled blocks per page and code size (key: page * 2 + code32), the material of regions. */
-  private readonly compiledOnPage = new Map<number, Block[]>();
-  /** Blocks in the current region of each page key. */
-  private readonly regionSize = new Map<number, number>();
+  /** Hot blocks per page and code size (key: page * 2 + code32). */
+  private readonly pageRegions = new Map<number, PageRegions>();
 
   constructor(private readonly memory: PhysicalMemory) {}
 
@@ -78,31 +96,47 @@ export class CodeCache {
   }
 
   /**
-   * Records a newly compiled block; returns the blocks for a new region of
-   * its page when enough have been compiled since the last one (regions grow
-   * geometrically, so each page is recompiled only a few times), else null.
+   * Records a block that became hot (it is compiled alone if no region
+   * takes it); returns blocks to build regions from (in address order,
+   * several regions if they do not fit in one) when enough hot blocks of its
+   * page are in no region yet, else null. Usually those are only the new
+   * blocks; after a few such regions the whole page is rebuilt at once.
    */
   noteCompiled(block: Block): Block[] | null {
     const pageKey = (block.physical >>> 12) * 2 + (block.key & 1);
-    let list = this.compiledOnPage.get(pageKey);
-    if (list === undefined) {
-      list = [];
-      this.compiledOnPage.set(pageKey, list);
+    let page = this.pageRegions.get(pageKey);
+    if (page === undefined) {
+      page = { compiled: [], built: [], regions: 0 };
+      this.pageRegions.set(pageKey, page);
     }
-    list.push(block);
-    const current = this.regionSize.get(pageKey) ?? 0;
-    if (list.length < 2 || list.length < current + Math.max(1, current >> 2) || current >= MAX_REGION_BLOCKS) return null;
-    const chosen = list.slice(0, MAX_REGION_BLOCKS);
-    this.regionSize.set(pageKey, chosen.length);
-    return chosen;
+    page.compiled.push(block);
+    const pending = page.compiled.filter((b) => b.region === null);
+    const inRegions = page.compiled.length - pending.length;
+    if (pending.length < 2 || pending.length < inRegions >> 2) return null;
+    let chosen = pending;
+    if (page.regions >= MAX_REGIONS_PER_PAGE) {
+      chosen = page.compiled.slice();
+      page.regions = 0;
+    }
+    return chosen.sort((a, b) => a.physical - b.physical);
+  }
+
+  /** A region was built for blocks of this page (see noteCompiled). */
+  noteRegion(block: Block, region: Region): void {
+    const page = this.pageRegions.get((block.physical >>> 12) * 2 + (block.key & 1));
+    if (page === undefined) return;
+    page.regions++;
+    page.built.push(region);
   }
 
   /** Drops every block decoded from `page`. */
   invalidatePage(page: number): void {
-    this.compiledOnPage.delete(page * 2);
-    this.compiledOnPage.delete(page * 2 + 1);
-    this.regionSize.delete(page * 2);
-    this.regionSize.delete(page * 2 + 1);
+    for (const pageKey of [page * 2, page * 2 + 1]) {
+      const regions = this.pageRegions.get(pageKey);
+      if (regions === undefined) continue;
+      for (const region of regions.built) region.valid = false;
+      this.pageRegions.delete(pageKey);
+    }
     const keys = this.pageKeys.get(page);
     if (keys !== undefined) {
       for (const key of keys) {
@@ -117,11 +151,11 @@ export class CodeCache {
 
   clear(): void {
     for (const page of this.pageKeys.keys()) this.memory.clearCodePage(page);
+    for (const page of this.pageRegions.values()) for (const region of page.built) region.valid = false;
     this.blocks.clear();
     this.pageKeys.clear();
     this.fast.fill(undefined);
-    this.compiledOnPage.clear();
-    this.regionSize.clear();
+    this.pageRegions.clear();
   }
 
   get size(): number {

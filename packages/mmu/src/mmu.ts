@@ -27,6 +27,8 @@ export class Mmu {
   /** One entry per linear page; see `TlbFlag`. Read directly by the CPU's hot path. */
   readonly tlb: Int32Array;
   readonly ram8: Uint8Array;
+  /** The same RAM as 16-bit words, for aligned accesses from compiled code. */
+  readonly ram16: Uint16Array;
   readonly ram32: Int32Array;
   readonly fault = new PageFault();
 
@@ -49,6 +51,7 @@ export class Mmu {
     this.memory = memory;
     this.tlb = new Int32Array(TLB_SIZE);
     this.ram8 = memory.ram8;
+    this.ram16 = new Uint16Array(memory.ram8.buffer, memory.ram8.byteOffset, memory.ram8.length >>> 1);
     this.ram32 = memory.ram32;
     this.walker = new PageWalker(memory);
     memory.addWriteProtectListener((page) => this.dropFastWrites(page));

@@ -8,19 +8,27 @@
  * loop) becomes a JavaScript loop that leaves on another target, a pending
  * event, or the end of the instruction budget.
  *
+ * Memory operands, pushes and pops go straight to the RAM array after one
+ * masked compare of the TLB entry (see inline-memory.ts); anything else
+ * calls the CPU's accessors. The blocks of a page are compiled together
+ * into region functions that branch from block to block without leaving
+ * the function, and enter the region of another page (or another region of
+ * the same page) through `cpu.jitChain` instead of the run loop.
+ *
  * Contract with the run loop: on a normal exit the function has set
  * `cpu.eip` to the next instruction and added the retired instructions to
  * `cpu.instructionCount`. The count is brought up to date before every
  * hand-written handler (which may read the clock through a port, as a
  * calibration loop does) and at the end of every block or loop iteration;
  * `cpu.jitCounted` says how many instructions of the current block are
- * already counted. When an instruction faults, `cpu.eip` holds its address,
- * from which the run loop counts what retired.
+ * already counted. Before every instruction that can fault (and every
+ * hand-written handler) `cpu.eip` holds its address, from which the run
+ * loop counts what retired; instructions that cannot fault do not store it.
  *
  * Where `new Function` is not allowed (a strict Content-Security-Policy), the
  * compiler reports itself unavailable and blocks stay interpreted.
  */
-import type { Block } from "../code-cache";
+import { type Block, MAX_REGION_BLOCKS } from "../code-cache";
 import { formMainBits, variantBody } from "../codegen/interpreter-generator";
 import type { Cpu } from "../cpu";
 import * as alu from "../handlers/alu";
@@ -39,8 +47,11 @@ import * as system from "../handlers/system";
 import type { Handler, Instr } from "../instruction";
 import { OPCODE_FORMS } from "../opcode-table";
 import { ZERO_REG } from "../registers";
+import { type MemoryLocals, inlineMemory, memoryDeclarations, memoryRefresh } from "./inline-memory";
 
 export type CompiledBlock = (cpu: Cpu) => void;
+/** A region function: returns 1 when it left only because the next EIP is none of its blocks, 0 when the run loop must look. */
+export type RegionRun = (cpu: Cpu) => number;
 
 const MODULE_NAMES = ["alu", "bcd", "bits", "control", "flags", "io", "misc", "muldiv", "segments", "shift", "stack", "strings", "system"];
 const MODULES = [alu, bcd, bits, control, flags, io, misc, muldiv, segments, shift, stack, strings, system];
@@ -89,9 +100,10 @@ const ALL_FLAGS = 0x8d5;
 /**
  * Source characters per region function. JavaScript engines stop optimising
  * functions past a bytecode size (V8: 60 KiB); a region that big would run
- * interpreted, far slower than separate blocks.
+ * interpreted, far slower than separate blocks. Generated code of 50,000
+ * characters still optimises in Node 20, 100,000 does not.
  */
-const MAX_REGION_SOURCE = 20_000;
+const MAX_REGION_SOURCE = 12_000;
 
 /** Can this instruction raise an exception (so every flag must be exact before it)? */
 function mayFault(i: Instr, body: string | null): boolean {
@@ -190,6 +202,47 @@ function writesMemory(code: string): boolean {
   return /cpu\.(write|mmu\.write|rmwLinear|push)/.test(code);
 }
 
+/** Where a compiled block sits: alone, or as one case of its page's region function. */
+interface BlockPlace {
+  /** Names of the arrays of hand-written handlers and their instructions. */
+  readonly H: string;
+  readonly I: string;
+  readonly handlers: Handler[];
+  readonly locals: MemoryLocals;
+  /**
+   * In a region: the case of the block at a page offset (-1 if none), this
+   * block's page offset, and a counter of exit sites (for jitChain's caches).
+   */
+  readonly region: { readonly caseAt: (pageOffset: number) => number; readonly pageOffset: number; readonly sites: { count: number } } | null;
+}
+
+/** Placeholder for the reload of the memory locals after a hand-written handler (known only once the function is built). */
+const REFRESH = "/*refresh*/";
+
+/**
+ * Hand-written handlers that never change what the memory locals cache
+ * (segment bases and checks, CPL, the stack size): no reload after them.
+ */
+const KEEPS_MEMORY_LOCALS = new Set([
+  "bcd.aaa", "bcd.aad", "bcd.aam", "bcd.aas", "bcd.daa", "bcd.das",
+  "bits.btRegister", "bits.btcRegister", "bits.btrRegister", "bits.btsRegister",
+  "control.bound", "control.jecxz", "control.loop", "control.loope", "control.loopne",
+  "flags.clc", "flags.cld", "flags.cmc", "flags.stc", "flags.std",
+  "io.inDx", "io.inDx8", "io.inImmediate", "io.inImmediate8", "io.outDx", "io.outDx8", "io.outImmediate", "io.outImmediate8",
+  "misc.cmpxchg", "misc.cmpxchg8b", "misc.lahf", "misc.sahf", "misc.salc", "misc.xlat",
+  "segments.movFromSegment", "segments.pushSegment",
+  "stack.enter", "stack.leave", "stack.popToOperand", "stack.popa", "stack.pusha", "stack.pushf",
+  "strings.cmps", "strings.cmps8", "strings.ins", "strings.ins8", "strings.lods", "strings.lods8", "strings.movs", "strings.movs8",
+  "strings.outs", "strings.outs8", "strings.scas", "strings.scas8", "strings.stos", "strings.stos8",
+  "system.cpuid", "system.fpuEscape", "system.fwait", "system.invlpg", "system.lar", "system.lsl", "system.movFromCr", "system.movFromDr",
+  "system.rdmsr", "system.rdpmc", "system.rdtsc", "system.sgdt", "system.sidt", "system.sldt", "system.smsw", "system.str", "system.verr", "system.verw",
+]);
+
+function keepsMemoryLocals(i: Instr): boolean {
+  const handler = i.form >= 0 ? OPCODE_FORMS[i.form].handler : undefined;
+  return handler !== undefined && i.handler.name === handler.slice(handler.indexOf(".") + 1) && KEEPS_MEMORY_LOCALS.has(handler);
+}
+
 export class BlockCompiler {
   /** False where the environment forbids generating code. */
   readonly available: boolean;
@@ -207,29 +260,32 @@ export class BlockCompiler {
 
   /**
    * The statements of one block, for a function where `e0` holds the EIP of
-   * the block's first instruction. They leave the next EIP in `e0`, or
-   * return from the function (with `cpu.eip` set) after self-modifying code.
-   * `H` and `I` name arrays of hand-written handlers and their instructions.
+   * the block's first instruction. Alone, they leave the next EIP in `e0`;
+   * in a region they also leave in `b` the case to run next (-1: look it up
+   * by EIP), or return from the function with `cpu.eip` set. They return
+   * early (with `cpu.eip` set) after self-modifying code.
    */
-  private blockSource(block: Block, code32: boolean, H: string, I: string, handlers: Handler[]): string {
+  private blockSource(block: Block, code32: boolean, place: BlockPlace): string {
     const instrs = block.instrs;
     const n = instrs.length;
     const offsets = block.offsets;
-    const wrap = (offset: number) => (code32 ? `(e0 + ${offset}) | 0` : `(e0 + ${offset}) & 0xffff`);
+    const wrap = (offset: number) => (offset === 0 ? "e0" : code32 ? `(e0 + ${offset}) | 0` : `(e0 + ${offset}) & 0xffff`);
     const parts: string[] = [];
     const last = instrs[n - 1];
+    const inRegion = place.region !== null;
 
     // A block ending in a relative branch back to its own start loops in place.
     const lastForm = last.form >= 0 ? OPCODE_FORMS[last.form] : undefined;
     const relativeBranch = lastForm !== undefined && /(^|,)J[bz]/.test(lastForm.operands);
     const endOffset = offsets[n];
-    const selfLoop = relativeBranch && ((code32 ? (endOffset + last.immediate) | 0 : (endOffset + last.immediate) & 0xffff) === 0);
+    const selfLoop = !inRegion && relativeBranch && ((code32 ? (endOffset + last.immediate) | 0 : (endOffset + last.immediate) & 0xffff) === 0);
 
     // Specialised bodies, then flag liveness backwards: flags written and
     // overwritten before any read (or any instruction that may fault) are dead.
     const bodies: Array<string | null> = instrs.map((i) =>
       i.form >= 0 && i.templated ? specialise(variantBody(OPCODE_FORMS[i.form], i.operand16, i.memory), i) : null,
     );
+    const faults: boolean[] = instrs.map((i, k) => mayFault(i, bodies[k]));
     let live = ALL_FLAGS;
     const flagsDropped: boolean[] = [];
     for (let k = n - 1; k >= 0; k--) {
@@ -244,7 +300,7 @@ export class BlockCompiler {
         bodies[k] = withoutFlags(body);
         flagsDropped[k] = true;
       }
-      live = mayFault(i, body) ? ALL_FLAGS : (live & ~written) | OPCODE_FORMS[i.form].flagsRead;
+      live = faults[k] ? ALL_FLAGS : (live & ~written) | OPCODE_FORMS[i.form].flagsRead;
     }
 
     // Condition fusion forwards: a Jcc/SETcc/CMOVcc after a known ALU operation of this block.
@@ -267,6 +323,30 @@ export class BlockCompiler {
       }
     }
 
+    // How the block ends: a relative branch of 32-bit code has targets known now.
+    const lastBody = bodies[n - 1];
+    let staticTaken: number | null = null;
+    let branchCondition: string | null = null;
+    let fallsThrough = false;
+    if (code32 && !selfLoop && lastBody !== null && lastForm !== undefined) {
+      if (relativeBranch && !last.operand16 && (lastForm.mnemonic === "J" || lastForm.mnemonic === "JMP" || lastForm.mnemonic === "CALL")) {
+        staticTaken = endOffset + last.immediate;
+        if (lastForm.mnemonic === "J") {
+          const match = /^if \((.*)\) cpu\.nextEip = \(cpu\.nextEip \+ [^;]*\) \| 0;$/s.exec(lastBody.trim());
+          if (match !== null) {
+            branchCondition = match[1];
+            bodies[n - 1] = "";
+          } else {
+            staticTaken = null;
+          }
+        } else if (lastForm.mnemonic === "JMP") {
+          bodies[n - 1] = "";
+        }
+      } else if (!last.endsBlock && !lastBody.includes("cpu.nextEip")) {
+        fallsThrough = true;
+      }
+    }
+
     let lastUsesNext = false;
     /** Instructions of this block already added to the count at this point of the code. */
     let counted = 0;
@@ -274,50 +354,78 @@ export class BlockCompiler {
     for (let k = 0; k < n; k++) {
       const i = instrs[k];
       const lines: string[] = [];
-      if (k > 0) lines.push(`cpu.eip = ${wrap(offsets[k])};`);
-      let body = bodies[k];
+      const body = bodies[k];
       if (body === null) {
-        handlers[k] = i.handler;
+        place.handlers[k] = i.handler;
+        lines.push(`cpu.eip = ${wrap(offsets[k])};`);
         if (k > counted) {
           lines.push(`cpu.instructionCount += ${k - counted}; cpu.jitCounted = ${k};`);
           counted = k;
         }
         lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
-        lines.push(`${H}[${k}](cpu, ${I}[${k}]);`);
-        body = "H";
+        lines.push(`${place.H}[${k}](cpu, ${place.I}[${k}]);`);
+        if (!keepsMemoryLocals(i)) lines.push(REFRESH);
         if (k === n - 1) lastUsesNext = true;
-      } else {
-        if (body.includes("cpu.nextEip")) {
-          lines.push(`cpu.nextEip = ${wrap(offsets[k + 1])};`);
+        else {
+          // Self-modifying code, or an event for the run loop (an OUT that raised INTR): stop after this instruction.
+          lines.push(`if (cpu.codeModified || cpu.attention !== 0) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return 0; }`);
+        }
+      } else if (body !== "") {
+        if (faults[k]) lines.push(`cpu.eip = ${wrap(offsets[k])};`);
+        let code = inlineMemory(body, place.locals);
+        if (code.includes("cpu.nextEip")) {
+          code = code.replace(/cpu\.nextEip/g, "ne");
+          lines.push(`ne = ${wrap(offsets[k + 1])};`);
           if (k === n - 1) lastUsesNext = true;
         }
-        lines.push(`{ ${body} }`);
-      }
-      if (k < n - 1 && (body === "H" || writesMemory(body))) {
-        // Self-modifying code, or (after a hand-written handler such as OUT) an event
-        // for the run loop: stop right after this instruction.
-        const condition = body === "H" ? "cpu.codeModified || cpu.attention !== 0" : "cpu.codeModified";
-        lines.push(`if (${condition}) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return; }`);
+        lines.push(`{ ${code} }`);
+        if (k < n - 1 && writesMemory(body)) {
+          lines.push(`if (cpu.codeModified) { cpu.eip = ${wrap(offsets[k + 1])}; cpu.instructionCount += ${k + 1 - counted}; return 0; }`);
+        }
       }
       parts.push(lines.join("\n"));
     }
-    const next = lastUsesNext ? "cpu.nextEip" : wrap(endOffset);
     const finishCount = n > counted ? `cpu.instructionCount += ${n - counted};` : "";
     const resetCounted = hasHandlers ? "cpu.jitCounted = 0;" : "";
+
+    /** Continue at `offset` from the block start (static) or at the EIP in `expression` (dynamic). */
+    const goTo = (offset: number | null, expression: string): string => {
+      const region = place.region;
+      if (region === null) return `e0 = ${expression};`;
+      if (offset === null) return `e0 = ${expression}; b = -1;`;
+      const pageOffset = region.pageOffset + offset;
+      const target = pageOffset >= 0 && pageOffset < 0x1000 ? region.caseAt(pageOffset) : -1;
+      // A known case of this region runs next; anything else is entered through jitChain, or the run loop.
+      if (target >= 0) return `e0 = ${expression}; b = ${target};`;
+      const site = region.sites.count++;
+      return `cpu.eip = ${expression}; { const g_ = cpu.jitChain(X, XP, ${site}); if (g_ === 0) return 0; if (g_ > 0) { e0 = cpu.eip; b = -2; break; } } return 1;`;
+    };
+    let ending: string;
+    if (branchCondition !== null && staticTaken !== null) {
+      ending = `if (${branchCondition}) { ${goTo(staticTaken, wrap(staticTaken))} } else { ${goTo(endOffset, wrap(endOffset))} }`;
+    } else if (staticTaken !== null) {
+      ending = goTo(staticTaken, wrap(staticTaken));
+    } else if (fallsThrough) {
+      ending = goTo(endOffset, wrap(endOffset));
+    } else if (lastUsesNext) {
+      ending = goTo(null, bodies[n - 1] === null ? "cpu.nextEip" : "ne");
+    } else {
+      ending = goTo(endOffset, wrap(endOffset));
+    }
     if (selfLoop) {
+      const next = bodies[n - 1] === null ? "cpu.nextEip" : "ne";
       return `for (;;) {
-cpu.eip = e0;
 ${resetCounted}
 ${parts.join("\n")}
 ${finishCount}
-if (cpu.nextEip !== e0 || cpu.attention !== 0 || cpu.instructionCount + ${n} > cpu.budgetEnd) break;
+if (${next} !== e0 || cpu.attention !== 0 || cpu.instructionCount + ${n} > cpu.budgetEnd) break;
 }
 e0 = ${next};`;
     }
     return `${resetCounted}
 ${parts.join("\n")}
 ${finishCount}
-e0 = ${next};`;
+${ending}`;
   }
 
   /** Ends with a hand-written handler (a far transfer, STI, a mode change...): a region must hand back to the run loop after it. */
@@ -325,75 +433,114 @@ e0 = ${next};`;
     return !block.instrs[block.instrs.length - 1].templated;
   }
 
-  private build(source: string, handlers: unknown[], instrs: unknown[], name: string): CompiledBlock {
+  private build<F>(source: string, handlers: unknown[], instrs: unknown[], name: string, region?: { map: Int8Array; blocks: Block[]; sites: number }): F {
     try {
-      const factory = new Function(...MODULE_NAMES, "H", "I", `"use strict"; return function ${name}(cpu) {${source}\n};`);
+      const factory = new Function(...MODULE_NAMES, "H", "I", "M", "IB", "X", "XP", `"use strict"; return function ${name}(cpu) {${source}\n};`);
       this.compiledCount++;
-      return factory(...MODULES, handlers, instrs) as CompiledBlock;
+      const sites = region?.sites ?? 0;
+      return factory(...MODULES, handlers, instrs, region?.map, region?.blocks, new Array<null>(sites).fill(null), new Int32Array(sites)) as F;
     } catch (error) {
       throw new Error(`block compiler produced invalid code: ${(error as Error).message}\n${source}`);
     }
   }
 
+  /** The function's prologue and the reload after handlers, now that the memory locals it uses are known. */
+  private static finish(body: string, locals: MemoryLocals): { prologue: string; body: string } {
+    const refresh = memoryRefresh(locals);
+    return {
+      prologue: `const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;\n${memoryDeclarations(locals)}\n${refresh}`,
+      body: body.split(REFRESH).join(refresh),
+    };
+  }
+
   compile(block: Block, code32: boolean): CompiledBlock | null {
     if (!this.available) return null;
     const handlers: Handler[] = [];
-    const body = this.blockSource(block, code32, "H", "I", handlers);
+    const locals: MemoryLocals = { segments: 0, stack: false };
+    const body = this.blockSource(block, code32, { H: "H", I: "I", handlers, locals, region: null });
+    const done = BlockCompiler.finish(body, locals);
     const source = `
-const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
-let e0 = cpu.eip;
-${body}
+${done.prologue}
+let e0 = cpu.eip, ne = 0;
+${done.body}
 cpu.eip = e0;`;
-    return this.build(source, handlers, block.instrs, "compiledBlock");
+    return this.build<CompiledBlock>(source, handlers, block.instrs, "compiledBlock");
   }
 
   /**
    * One function for many blocks of a page: it dispatches on the entry
-   * point's offset in the page and keeps running while control stays on
-   * known blocks of that linear page (same CS, flat), nothing needs the run
-   * loop, and the budget lasts. It records in `cpu.jitBlockIndex` and
+   * point's offset in the page (through a table of cases) and keeps running
+   * while control stays on known blocks of that linear page (same CS, flat),
+   * nothing needs the run loop, and the budget lasts. Branches with targets
+   * known at compile time go straight to their case, or through
+   * `cpu.jitChain` to another region. It returns 1 when it left only because
+   * the next EIP is none of its blocks (a caller region may go on from
+   * there), 0 when the run loop must look (an event, the budget, a
+   * hand-written handler ending a block, self-modifying code). It records in
+   * `cpu.jitBlocks`, `cpu.jitBlockIndex` (an index in `included`) and
    * `cpu.jitBlockStart` which block is running, for fault accounting.
    */
-  compileRegion(blocks: readonly Block[], code32: boolean): { run: CompiledBlock; included: Block[] } | null {
+  compileRegion(blocks: readonly Block[], code32: boolean): { run: RegionRun; included: Block[]; consumed: number } | null {
     if (!this.available || blocks.length === 0) return null;
+    const candidates: Block[] = [];
+    const map = new Int8Array(0x1000).fill(-1);
+    let scanned = 0;
+    for (; scanned < blocks.length && candidates.length < MAX_REGION_BLOCKS; scanned++) {
+      const offset = blocks[scanned].physical & 0xfff;
+      if (map[offset] >= 0) continue;
+      map[offset] = candidates.length;
+      candidates.push(blocks[scanned]);
+    }
+    if (candidates.length < 2) return null;
     const handlers: Handler[][] = [];
     const instrs: Instr[][] = [];
     const cases: string[] = [];
-    const seen = new Set<number>();
+    const locals: MemoryLocals = { segments: 0, stack: false };
+    const caseAt = (pageOffset: number) => map[pageOffset];
+    const sites = { count: 0 };
     let size = 0;
     const included: Block[] = [];
-    blocks.forEach((block, b) => {
-      const offset = block.physical & 0xfff;
-      if (seen.has(offset) || size > MAX_REGION_SOURCE) return;
-      seen.add(offset);
+    for (let b = 0; b < candidates.length && size <= MAX_REGION_SOURCE; b++) {
+      const block = candidates[b];
       handlers[b] = [];
       instrs[b] = block.instrs;
-      const body = this.blockSource(block, code32, `H[${b}]`, `I[${b}]`, handlers[b]);
+      const pageOffset = block.physical & 0xfff;
+      const body = this.blockSource(block, code32, { H: `H[${b}]`, I: `I[${b}]`, handlers: handlers[b], locals, region: { caseAt, pageOffset, sites } });
       size += body.length;
       included.push(block);
-      const leave = BlockCompiler.endsWithHandler(block) ? "cpu.eip = e0; return;" : "break;";
-      cases.push(`case ${offset}: {
+      const leave = BlockCompiler.endsWithHandler(block) ? "cpu.eip = e0; return 0;" : "break;";
+      cases.push(`case ${b}: {
 cpu.jitBlockIndex = ${b}; cpu.jitBlockStart = e0;
 ${body}
 ${leave}
 }`);
-    });
+    }
+    // Candidates past the size limit have no case: entering one (through the table or a branch) leaves by the default case.
+    if (included.length < 2) return null;
+    const consumed = included.length === candidates.length ? scanned : blocks.indexOf(included[included.length - 1]) + 1;
+    const done = BlockCompiler.finish(cases.join("\n"), locals);
+    const refresh = memoryRefresh(locals);
     const source = `
-const r32 = cpu.r32, r16 = cpu.r16, r8 = cpu.r8;
+${done.prologue}
 const csBase = cpu.segBase[1];
-let e0 = cpu.eip;
-const page = (csBase + e0) & ~0xfff;
+let e0 = cpu.eip, ne = 0;
+const page = (csBase + e0) & -4096;
+let b = M[(csBase + e0) & 4095];
+cpu.jitBlocks = IB;
 for (;;) {
-switch ((csBase + e0) & 0xfff) {
-${cases.join("\n")}
+switch (b) {
+${done.body}
 default:
 cpu.eip = e0;
-return;
+return 1;
 }
-cpu.eip = e0;
-if (cpu.attention !== 0 || cpu.instructionCount >= cpu.budgetEnd || ((csBase + e0) & ~0xfff) !== page) return;
+if (cpu.attention !== 0 || cpu.instructionCount >= cpu.budgetEnd) { cpu.eip = e0; return 0; }
+if (b < 0) {
+if (b === -2) { cpu.jitBlocks = IB; ${refresh} }
+if (((csBase + e0) & -4096) !== page) { cpu.eip = e0; return 1; }
+b = M[(csBase + e0) & 4095];
+}
 }`;
-    if (included.length < 2) return null;
-    return { run: this.build(source, handlers, instrs, "compiledRegion"), included };
+    return { run: this.build<RegionRun>(source, handlers, instrs, "compiledRegion", { map, blocks: included, sites: sites.count }), included, consumed };
   }
 }
