@@ -241,8 +241,10 @@ void trap_dispatch(struct trap_regs *regs) {
   handler(regs);
 }
 
-void failsafe_dispatch(struct trap_regs *regs) {
-  if (failsafe_handler == NULL) test_failure("unexpected failsafe callback at %lx:%lx", regs->cs, regs->eip);
+void failsafe_dispatch(struct failsafe_regs *regs) {
+  if (failsafe_handler == NULL) {
+    test_failure("unexpected failsafe callback at %lx:%lx (ds %lx es %lx fs %lx gs %lx)", regs->cs, regs->eip, regs->ds, regs->es, regs->fs, regs->gs);
+  }
   failsafe_handler(regs);
 }
 

@@ -61,9 +61,15 @@ void set_event_handler(event_handler_t handler, ulong wanted_mask);
 void events_enable(void);
 void events_disable(void);
 void event_dispatch(void);
-typedef void (*failsafe_handler_t)(struct trap_regs *regs);
+/* The failsafe callback's frame: the four data selectors that no longer loaded (DS lowest), then the return frame. */
+struct failsafe_regs {
+  ulong edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax;
+  ulong ds, es, fs, gs;
+  ulong eip, cs, eflags;
+};
+typedef void (*failsafe_handler_t)(struct failsafe_regs *regs);
 extern failsafe_handler_t failsafe_handler;
-void failsafe_dispatch(struct trap_regs *regs);
+void failsafe_dispatch(struct failsafe_regs *regs);
 /* System time in ns, read consistently with the version counters. */
 unsigned long long system_time(void);
 /* Blocks until an event is pending (and delivered). */

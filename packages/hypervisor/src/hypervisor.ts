@@ -346,6 +346,7 @@ export class Hypervisor {
       for (const frame of [domain.perDomainL1, tables.idtFrame, ...tables.gdtFrames, ...tables.ldtFrames]) this.allocator.release(frame);
     }
     domain.physToMachine = [];
+    domain.sharedInfoFrame = -1;
     domain.tables = null;
     domain.perDomainL1 = -1;
     this.machine.mmu.flushAll();
@@ -484,6 +485,18 @@ export class Hypervisor {
     reloadDataSegments(this, domain);
   }
 
+  /**
+   * Nobody is runnable: the CPU idles, as Xen's idle task did. The last
+   * domain's state is saved, so waking it is a full switch back (its data
+   * segments are reloaded, which is when a stale one reaches the failsafe
+   * callback).
+   */
+  private switchToIdle(): void {
+    if (this.current === null) return;
+    this.current.context.save(this.cpu);
+    this.current = null;
+  }
+
   loadDescriptorTableRegisters(domain: Domain): void {
     const cpu = this.cpu;
     cpu.gdtLimit = domain.gdtEntries * 8 - 1;
@@ -545,6 +558,7 @@ export class Hypervisor {
         if (![...this.domains.values()].some((d) => d.state === "running" || d.state === "blocked")) {
           return this.stopped([...this.domains.values()].some((d) => d.alive) ? "idle" : "no-domains");
         }
+        this.switchToIdle();
         this.idleUntil(Math.min(this.nextTimerEvent(), end));
         continue;
       }

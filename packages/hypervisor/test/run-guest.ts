@@ -16,6 +16,8 @@ export interface GuestSpec {
   commandLine?: string;
   memoryKiB?: number;
   privileged?: boolean;
+  /** Another image, given to the kernel as its module (dom0 builds a child from it). */
+  module?: string;
 }
 
 export interface GuestRun {
@@ -26,6 +28,8 @@ export interface GuestRun {
   consoles: Map<number, string[]>;
   domains: DomainInfo[];
   log: string[];
+  /** Free machine frames before the first domain was created. */
+  freeFramesBefore: number;
 }
 
 /** Creates the domains in order (ids 1, 2, ...) and runs until they are all gone or `timeoutNs` pass. */
@@ -43,6 +47,7 @@ export function runGuests(specs: GuestSpec[], timeoutNs = 2e9, memoryMiB = 64): 
     log: (message) => log.push(message),
   });
   const control = new DomainControl(hv);
+  const freeFramesBefore = hv.allocator.freeCount;
   for (const spec of specs) {
     control.create({
       name: spec.name ?? spec.image,
@@ -50,10 +55,11 @@ export function runGuests(specs: GuestSpec[], timeoutNs = 2e9, memoryMiB = 64): 
       kernel: image(spec.image),
       commandLine: spec.commandLine,
       privileged: spec.privileged,
+      module: spec.module === undefined ? undefined : image(spec.module),
     });
   }
   const stop = hv.run(timeoutNs);
-  return { hv, control, stop, consoles, domains: control.list(), log };
+  return { hv, control, stop, consoles, domains: control.list(), log, freeFramesBefore };
 }
 
 /** The XTF-style result line of a domain's console. */

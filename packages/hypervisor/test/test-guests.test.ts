@@ -6,13 +6,13 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { IMAGES, resultOf, runGuests } from "./run-guest";
 
-const SINGLE = ["console", "traps", "pagefault", "mmu", "multicall", "events", "syscall", "descriptors", "fpu", "balloon"];
+const SINGLE = ["console", "traps", "pagefault", "mmu", "multicall", "events", "syscall", "descriptors", "fpu", "balloon", "failsafe"];
 const PAIRED = ["evtchn"];
 
 describe("test guests", () => {
   it("are all built", () => {
     const images = readdirSync(IMAGES).filter((f) => f.endsWith(".elf"));
-    for (const name of [...SINGLE, ...PAIRED, "demo"]) expect(images).toContain(`${name}.elf`);
+    for (const name of [...SINGLE, ...PAIRED, "dom0", "demo"]) expect(images).toContain(`${name}.elf`);
   });
 
   it.each(SINGLE)("%s", (name) => {
@@ -31,6 +31,19 @@ describe("two test guests", () => {
     expect(resultOf(run, 1)).toBe("Test result: SUCCESS");
     expect(resultOf(run, 2)).toBe("Test result: SUCCESS");
     expect(run.domains.every((d) => d.events >= 20)).toBe(true);
+  });
+});
+
+describe("the privileged domain", () => {
+  it("builds, starts, stops and waits for a child domain with dom0_op, from the kernel it was given", () => {
+    const run = runGuests([{ image: "dom0", privileged: true, module: "console" }]);
+    expect(resultOf(run, 1)).toBe("Test result: SUCCESS");
+    const child = run.domains.find((d) => d.name === "child");
+    expect(child).toMatchObject({ state: "dead", killed: false });
+    expect(resultOf(run, child!.id)).toBe("Test result: SUCCESS");
+    expect(run.domains.find((d) => d.name === "short-lived")).toMatchObject({ state: "dead", pages: 0 });
+    // Every frame of the three domains came back.
+    expect(run.hv.allocator.freeCount).toBe(run.freeFramesBefore);
   });
 });
 

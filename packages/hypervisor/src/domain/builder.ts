@@ -25,6 +25,7 @@ import type { Hypervisor } from "../hypervisor";
 import { FrameType } from "../memory/frame-table";
 import type { Domain } from "./domain";
 import { parseGuestImage } from "./guest-image";
+import { reserveDomainMemory } from "./reservation";
 
 export interface BuildOptions {
   commandLine?: string;
@@ -59,14 +60,13 @@ export function buildDomain(hv: Hypervisor, domain: Domain, imageBytes: Uint8Arr
   }
   if (base + pages * 4096 > 0xfc000000) throw new BuildError(`${pages * 4} KiB mapped at 0x${base.toString(16)} would reach the hypervisor's area`);
 
-  const frames = hv.allocator.allocateMany(domain.id, pages + 1);
-  if (frames === null) throw new BuildError(`not enough free machine memory for ${pages * 4} KiB (${hv.allocator.freeCount * 4} KiB free)`);
-  const sharedInfo = frames.pop()!;
-  for (const frame of frames) hv.zeroFrame(frame);
-  hv.zeroFrame(sharedInfo);
-  domain.physToMachine = frames;
-  domain.sharedInfoFrame = sharedInfo;
-  for (let pfn = 0; pfn < pages; pfn++) hv.setMachineToPhys(frames[pfn], pfn);
+  try {
+    reserveDomainMemory(hv, domain);
+  } catch (error) {
+    throw new BuildError((error as Error).message);
+  }
+  const frames = domain.physToMachine;
+  const sharedInfo = domain.sharedInfoFrame;
 
   const memory = hv.memory;
   const writeAt = (pfnOffset: number, bytes: Uint8Array) => {

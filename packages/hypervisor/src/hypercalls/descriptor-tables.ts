@@ -22,9 +22,15 @@ const LDT_END = 0xfc400000;
 /** set_gdt(frame_list, entries): entries must be 296..8192; the frames are machine frames of the caller. */
 export const setGdt: HypercallHandler = (hv, domain, frameList, entries) => {
   if (entries >>> 0 <= LAST_RESERVED_GDT_ENTRY || entries >>> 0 > MAX_GDT_ENTRIES) return -Errno.EINVAL;
+  const frames = new Int32Array(Math.ceil(entries / 512));
+  if (!hv.guestMemory.readWords(frameList, frames.length, frames)) return -Errno.EFAULT;
+  return setGdtFrames(hv, domain, frames, entries);
+};
+
+/** set_gdt with the frame list already read: checks, types the frames GDT, fills the shadow. */
+export function setGdtFrames(hv: Hypervisor, domain: Domain, frames: ArrayLike<number>, entries: number): number {
+  if (entries >>> 0 <= LAST_RESERVED_GDT_ENTRY || entries >>> 0 > MAX_GDT_ENTRIES) return -Errno.EINVAL;
   const pages = Math.ceil(entries / 512);
-  const frames = new Int32Array(pages);
-  if (!hv.guestMemory.readWords(frameList, pages, frames)) return -Errno.EFAULT;
   for (let page = 0; page < pages; page++) {
     const frame = frames[page];
     if (!hv.frames.isValidFrame(frame) || hv.frames.owner[frame] !== domain.id) return -Errno.EINVAL;
@@ -55,7 +61,7 @@ export const setGdt: HypercallHandler = (hv, domain, frameList, entries) => {
   domain.gdtEntries = entries;
   if (hv.current === domain) hv.loadDescriptorTableRegisters(domain);
   return 0;
-};
+}
 
 /** Which GDT entry (or -1) a machine address of one of the domain's GDT frames is. */
 function gdtIndexOf(domain: Domain, address: number): number {
@@ -88,15 +94,22 @@ export const updateDescriptor: HypercallHandler = (hv, domain, address, low, hig
 /**
  * SET_LDT(linear base, entries): the LDT's pages are looked up through the
  * guest's page tables now, typed LDT (all their descriptors checked) and
- * copied into the shadow. 0 entries removes the LDT.
+ * copied into the shadow. 0 entries removes the LDT. `translate` walks
+ * the domain's page tables (by default the ones loaded now).
  */
-export function setLdt(hv: Hypervisor, domain: Domain, base: number, entries: number): number {
+export function setLdt(
+  hv: Hypervisor,
+  domain: Domain,
+  base: number,
+  entries: number,
+  translate: (linear: number) => number = (linear) => hv.guestMemory.translate(linear, false),
+): number {
   base >>>= 0;
   if ((base & 0xfff) !== 0 || entries > MAX_LDT_ENTRIES || (entries > 0 && base + entries * 8 > LDT_END)) return -Errno.EINVAL;
   const pages = Math.ceil((entries * 8) / 4096);
   const frames: number[] = [];
   for (let page = 0; page < pages; page++) {
-    const address = hv.guestMemory.translate(base + page * 4096, false);
+    const address = translate(base + page * 4096);
     if (address < 0) {
       for (const frame of frames) hv.pageTypes.putPageType(frame);
       return -Errno.EFAULT;

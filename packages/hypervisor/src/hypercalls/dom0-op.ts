@@ -5,13 +5,20 @@
  * interface version → -EACCES, unknown command → -ENOSYS. Outputs are
  * written back into the caller's struct.
  *
- * Not provided yet: BUILDDOMAIN (a guest-side domain builder; the control
- * API builds domains from the host instead), MSR and DEBUG (-ENOSYS).
+ * CREATEDOMAIN reserves the new domain's memory at once, so a builder in
+ * dom0 can list its frames (GETMEMLIST), map them with unchecked page-table
+ * updates, lay out the kernel, page tables and start_info (shared_info's
+ * frame comes from GETDOMAININFO) and hand over with BUILDDOMAIN (see
+ * `control/full-context.ts` for what it checks). MSR and DEBUG are in
+ * `dom0-machine.ts`.
  */
 import { DOM0_INTERFACE_VERSION, DOM0_OP_SIZE, Dom0Op, Errno } from "../abi";
 import type { Domain } from "../domain/domain";
 import type { Hypervisor } from "../hypervisor";
 import { FrameType } from "../memory/frame-table";
+import { applyFullContext, encodeFullContext } from "../control/full-context";
+import { reserveDomainMemory } from "../domain/reservation";
+import { debugOperation, msrOperation } from "./dom0-machine";
 import type { HypercallHandler } from "./types";
 
 const PAYLOAD = 8;
@@ -44,13 +51,21 @@ function run(
   switch (command) {
     case Dom0Op.CREATEDOMAIN: {
       const name = readName(bytes, PAYLOAD + 4);
+      let created: Domain;
       try {
-        const created = hv.createDomain({ name, memoryKiB: u32(0) });
-        put(20, created.id);
-        return 0;
+        created = hv.createDomain({ name, memoryKiB: u32(0) });
       } catch {
         return -Errno.ENOMEM;
       }
+      try {
+        reserveDomainMemory(hv, created);
+      } catch {
+        hv.destroyDomain(created, "not enough memory to create it");
+        hv.domains.delete(created.id);
+        return -Errno.ENOMEM;
+      }
+      put(20, created.id);
+      return 0;
     }
     case Dom0Op.DESTROYDOMAIN: {
       const domain = target();
@@ -78,7 +93,7 @@ function run(
       writeName(bytes, PAYLOAD + 4, domain.name);
       put(20, 0);
       put(24, hv.current === domain ? 1 : 0);
-      put(28, domain.state === "paused" || domain.state === "dead" ? 1 : 0);
+      put(28, domain.state === "running" || domain.state === "blocked" ? 0 : 1);
       put(32, 0);
       put(36, domain.bvt.params.mcuAdvance);
       put(40, domain.pages);
@@ -86,8 +101,18 @@ function run(
       put(44, cpuTime % 4294967296);
       put(48, Math.floor(cpuTime / 4294967296));
       put(52, domain.sharedInfoFrame >= 0 ? domain.sharedInfoFrame : 0);
+      if (domain.alive) encodeFullContext(hv, domain, new DataView(bytes.buffer), PAYLOAD + 56);
       return 0;
     }
+    case Dom0Op.BUILDDOMAIN: {
+      const domain = target();
+      if (domain === null) return -Errno.ESRCH;
+      return applyFullContext(hv, domain, new DataView(bytes.buffer), PAYLOAD + 8);
+    }
+    case Dom0Op.MSR:
+      return msrOperation(hv, u32, put);
+    case Dom0Op.DEBUG:
+      return debugOperation(hv, bytes[PAYLOAD], u32, put);
     case Dom0Op.GETMEMLIST: {
       const domain = target();
       if (domain === null) return -Errno.ESRCH;

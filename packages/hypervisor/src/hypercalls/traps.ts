@@ -4,6 +4,8 @@
  */
 import { Errno, TRAP_FLAG_MASK_EVENTS, TRAP_INFO_SIZE } from "../abi";
 import { isGuestCodeSelector } from "../cpu-state/descriptors";
+import type { Domain } from "../domain/domain";
+import type { Hypervisor } from "../hypervisor";
 import type { HypercallHandler } from "./types";
 
 /** The array ends at the first entry whose address is 0; at most 256 entries are read. */
@@ -13,16 +15,20 @@ export const setTrapTable: HypercallHandler = (hv, domain, table) => {
     if (!hv.guestMemory.readWords(table + i * TRAP_INFO_SIZE, 2, entry)) return -Errno.EFAULT;
     const address = entry[1];
     if (address === 0) return 0;
-    const vector = entry[0] & 0xff;
-    const flags = (entry[0] >>> 8) & 0xff;
-    const cs = (entry[0] >>> 16) & 0xffff;
-    if (!isGuestCodeSelector(cs)) return -Errno.EPERM; // entries before it stay installed
-    domain.trapFlagsCs[vector] = (cs << 16) | flags;
-    domain.trapAddress[vector] = address;
-    if (vector === domain.fastTrapVector) installFastTrapGate(hv, domain);
+    const installed = installTrap(hv, domain, entry[0] & 0xff, (entry[0] >>> 8) & 0xff, (entry[0] >>> 16) & 0xffff, address);
+    if (!installed) return -Errno.EPERM; // entries before it stay installed
   }
   return 0;
 };
+
+/** One virtual IDT entry; false (nothing changed) when the handler's selector is not a guest code selector. */
+export function installTrap(hv: Hypervisor, domain: Domain, vector: number, flags: number, cs: number, address: number): boolean {
+  if (!isGuestCodeSelector(cs)) return false;
+  domain.trapFlagsCs[vector] = (cs << 16) | flags;
+  domain.trapAddress[vector] = address;
+  if (vector === domain.fastTrapVector) installFastTrapGate(hv, domain);
+  return true;
+}
 
 export const setCallbacks: HypercallHandler = (_hv, domain, eventCs, eventEip, failsafeCs, failsafeEip) => {
   if (!isGuestCodeSelector(eventCs & 0xffff) || !isGuestCodeSelector(failsafeCs & 0xffff)) return -Errno.EPERM;
@@ -63,7 +69,7 @@ export const fpuTaskSwitch: HypercallHandler = (hv, domain) => {
 };
 
 /** The fast trap's IDT entry: a real trap gate into the guest handler (checked lazily: a bad one faults in the guest). */
-function installFastTrapGate(hv: Parameters<HypercallHandler>[0], domain: Parameters<HypercallHandler>[1]): void {
+function installFastTrapGate(hv: Hypervisor, domain: Domain): void {
   const vector = domain.fastTrapVector;
   if (vector === 0 || domain.tables === null) return;
   const flagsCs = domain.trapFlagsCs[vector];
@@ -71,7 +77,7 @@ function installFastTrapGate(hv: Parameters<HypercallHandler>[0], domain: Parame
   if (hv.current === domain) hv.applyFastTrapIntercept(domain);
 }
 
-function removeFastTrapGate(hv: Parameters<HypercallHandler>[0], domain: Parameters<HypercallHandler>[1]): void {
+function removeFastTrapGate(hv: Hypervisor, domain: Domain): void {
   if (domain.fastTrapVector === 0) return;
   domain.tables?.setDefaultGate(domain.fastTrapVector);
   domain.fastTrapVector = 0;

@@ -23,6 +23,22 @@ export class GuestMemory {
     return this.mmu.translate(linear, write, false);
   }
 
+  /**
+   * Machine address of `linear` in another address space (the page
+   * directory at machine address `directory`), for reads; -1 when it is
+   * not mapped. Used for domains that are not running (BUILDDOMAIN, the
+   * debugger), whose tables the validator has already checked.
+   */
+  translateIn(directory: number, linear: number): number {
+    linear >>>= 0;
+    if (linear >= HYPERVISOR_VIRT_START) return -1;
+    const pde = this.memory.read32(directory + (linear >>> 22) * 4);
+    if ((pde & 1) === 0) return -1;
+    const pte = this.memory.read32((pde & ~0xfff) + ((linear >>> 12) & 0x3ff) * 4);
+    if ((pte & 1) === 0) return -1;
+    return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
+  }
+
   /** Reads `count` little-endian words at `linear` into `into`; false on a fault. */
   readWords(linear: number, count: number, into: Uint32Array | Int32Array): boolean {
     for (let i = 0; i < count; i++) {
