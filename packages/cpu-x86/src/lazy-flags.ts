@@ -146,10 +146,11 @@ export class LazyFlags {
     this.lazyMask = 0;
   }
 
-  /** Replaces all arithmetic flags (e.g. POPF, SAHF, IRET) with explicit values. */
+  /** Replaces the arithmetic flags in `which` (all by default: POPF, SAHF, IRET) with explicit values. */
   setArithFlags(value: number, which: number = ARITH_FLAGS): void {
-    this.materializeFlags();
+    // The flags not replaced stay lazy: the record they come from is unchanged.
     this.storedFlags = (this.storedFlags & ~which) | (value & which);
+    this.lazyMask &= ~which;
   }
 
   setCF(on: boolean): void {

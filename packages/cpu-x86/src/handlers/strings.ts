@@ -13,6 +13,7 @@ import { Flag } from "../eflags";
 import { Seg } from "../registers";
 import { sub } from "./alu";
 import { checkIoPermission } from "./io";
+import { bulkMovs, bulkStos } from "./string-bulk";
 
 /** F3 on CMPS/SCAS: repeat while equal (F2: while not equal). */
 const REPE = 1;
@@ -87,7 +88,9 @@ function movsAll(cpu: Cpu, i: Instr, size: 1 | 2 | 4): void {
     movsElement(cpu, i, size, delta);
     return;
   }
-  while (count(cpu, i) !== 0) {
+  const bulk = !i.address16 && delta > 0;
+  for (let left = count(cpu, i); left !== 0; left = count(cpu, i)) {
+    if (bulk && bulkMovs(cpu, i.segment, size, left) !== 0) continue;
     movsElement(cpu, i, size, delta);
     decrementCount(cpu, i);
   }
@@ -111,7 +114,9 @@ function stosAll(cpu: Cpu, i: Instr, size: 1 | 2 | 4): void {
     advanceDestination(cpu, i, delta);
     return;
   }
-  while (count(cpu, i) !== 0) {
+  const bulk = !i.address16 && delta > 0;
+  for (let left = count(cpu, i); left !== 0; left = count(cpu, i)) {
+    if (bulk && bulkStos(cpu, size, value, left) !== 0) continue;
     writeSized(cpu, Seg.ES, destinationIndex(cpu, i), size, value);
     advanceDestination(cpu, i, delta);
     decrementCount(cpu, i);

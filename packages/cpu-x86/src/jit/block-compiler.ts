@@ -107,7 +107,9 @@ const MAX_REGION_SOURCE = 12_000;
 
 /** Can this instruction raise an exception (so every flag must be exact before it)? */
 function mayFault(i: Instr, body: string | null): boolean {
-  if (body === null || i.memory) return true;
+  if (body === null) return true;
+  // LEA only computes the address of its memory operand.
+  if (i.memory) return OPCODE_FORMS[i.form].mnemonic !== "LEA" || /cpu\.(read|write|raise)/.test(body);
   return /cpu\.(read|write|push|pop|peek|rmw|raise|adjust)|muldiv\.i?div/.test(body);
 }
 
