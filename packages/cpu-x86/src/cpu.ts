@@ -64,10 +64,13 @@ const MAX_CHAIN_DEPTH = 16;
 /**
  * Interpreted executions of a block before it is compiled. Generating and
  * optimising JavaScript costs about as much as interpreting a block some
- * hundreds of times: code that runs less (boot, fork and exec paths) is
- * better interpreted. On the Linux bench 1000 beat 40, 200 and 500.
+ * thousands of times (a new function also runs slowly until the engine has
+ * optimised it): code that runs less (boot, fork and exec paths) is better
+ * interpreted. On the Linux bench 1000 beat 40, 200 and 500, and 5000 beat
+ * 1000 (100 fork+exec: 5.3 s against 10 s) while loops still compile early
+ * enough; 10000 and more slow the shell loop down again.
  */
-const DEFAULT_JIT_THRESHOLD = 1000;
+const DEFAULT_JIT_THRESHOLD = 5000;
 
 /** Blocks end after this many instructions so interrupts are checked often enough. */
 const MAX_BLOCK_INSTRUCTIONS = 64;

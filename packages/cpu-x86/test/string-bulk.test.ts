@@ -7,7 +7,7 @@
  */
 import { Mmu, PhysicalMemory } from "@xeno86/mmu";
 import { describe, expect, it } from "vitest";
-import { Cpu, Exit } from "../src/index";
+import { Cpu, Exit, writeCr0, writeCr3 } from "../src/index";
 import { Seg } from "../src/registers";
 import { SegmentAttr, setSegmentCache } from "../src/segmentation";
 
@@ -58,6 +58,27 @@ describe.each([
     expect(cpu.r32[1]).toBe(0);
     expect(cpu.r32[6]).toBe(0x10000 + 12000);
     expect(cpu.r32[7]).toBe(0x50001 + 10000);
+  });
+
+  it("follow the page tables at each source and destination page end (kernel addresses, scattered frames)", () => {
+    // Linear 0xC0010000 maps frame 0x10, 0xC0011000 maps frame 0x50, 0xC0020000 frame 0x20: a copy of
+    // 16 dwords from 0xC0010FF0 reads 4 from frame 0x10 and 12 from frame 0x50.
+    const code = [0xbe, ...le32(0xc0010ff0), 0xbf, ...le32(0xc0020ffc), 0xb9, ...le32(16), 0xf3, 0xa5, 0xf4];
+    const { cpu, memory } = machine(jit, code);
+    const directory = 0x90000;
+    const table = 0x91000;
+    memory.write32(directory, table | 3);
+    memory.write32(directory + (0xc0000000 >>> 22) * 4, table | 3);
+    for (let page = 0; page < 1024; page++) memory.write32(table + page * 4, (page << 12) | 3);
+    memory.write32(table + 0x11 * 4, (0x50 << 12) | 3);
+    memory.write32(table + 0x21 * 4, (0x60 << 12) | 3);
+    for (let k = 0; k < 16; k++) memory.write8(0x10ff0 + k, 0x10 + k);
+    for (let k = 0; k < 48; k++) memory.write8(0x50000 + k, 0x80 + k);
+    writeCr3(cpu, directory);
+    writeCr0(cpu, cpu.cr0 | 0x80000000);
+    expect(cpu.run(1000)).toBe(Exit.Halt);
+    const copied = [...memory.readBytes(0x20ffc, 4), ...memory.readBytes(0x60000, 60)];
+    expect(copied).toEqual([...Array.from({ length: 16 }, (_, k) => 0x10 + k), ...Array.from({ length: 48 }, (_, k) => 0x80 + k)]);
   });
 
   it("see a copy onto code that has run as self-modifying code", () => {

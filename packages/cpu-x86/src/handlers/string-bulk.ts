@@ -13,11 +13,9 @@ import { Seg } from "../registers";
 
 const PAGE = 4096;
 
-/** Elements of `size` bytes (at most `count`) from the current page of both operands; 0 when none fit. */
-function elementsInPages(source: number, destination: number, size: number, count: number): number {
-  const sourceRoom = source < 0 ? count : Math.floor((PAGE - (source & 0xfff)) / size);
-  const destinationRoom = Math.floor((PAGE - (destination & 0xfff)) / size);
-  return Math.min(count, sourceRoom, destinationRoom);
+/** Whole elements of `size` bytes from `linear` to the end of its page. */
+function elementsToPageEnd(linear: number, size: number): number {
+  return Math.floor((PAGE - (linear & 0xfff)) / size);
 }
 
 /** One step of REP MOVS; returns the elements moved (ESI, EDI, ECX advanced), 0 if the element loop must do the next one. */
@@ -29,7 +27,7 @@ export function bulkMovs(cpu: Cpu, sourceSegment: number, size: number, count: n
   const sourceEntry = mmu.tlb[source >>> 12];
   const destinationEntry = mmu.tlb[destination >>> 12];
   if ((sourceEntry & mmu.fastReadBit) === 0 || (destinationEntry & mmu.fastWriteBit) === 0) return 0;
-  const n = elementsInPages(source, destination, size, count);
+  const n = Math.min(count, elementsToPageEnd(source, size), elementsToPageEnd(destination, size));
   if (n === 0) return 0;
   const bytes = n * size;
   const from = (sourceEntry & ~0xfff) | (source & 0xfff);
@@ -49,7 +47,7 @@ export function bulkStos(cpu: Cpu, size: number, value: number, count: number): 
   const destination = (cpu.segBase[Seg.ES] + cpu.r32[7]) | 0;
   const entry = mmu.tlb[destination >>> 12];
   if ((entry & mmu.fastWriteBit) === 0 || (destination & (size - 1)) !== 0) return 0;
-  const n = elementsInPages(-1, destination, size, count);
+  const n = Math.min(count, elementsToPageEnd(destination, size));
   if (n === 0) return 0;
   const to = (entry & ~0xfff) | (destination & 0xfff);
   if (size === 1) mmu.ram8.fill(value, to, to + n);
