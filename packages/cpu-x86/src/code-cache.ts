@@ -50,6 +50,8 @@ const MAX_REGIONS_PER_PAGE = 4;
 /** Hot blocks of one page and code size, the material of its regions. */
 interface PageRegions {
   readonly compiled: Block[];
+  /** The same blocks, for membership tests. */
+  readonly members: Set<Block>;
   /** Every region built for the page (invalidated with it). */
   readonly built: Region[];
   /** Regions built since the last full rebuild. */
@@ -97,19 +99,32 @@ export class CodeCache {
 
   /**
    * Records a block that became hot (it is compiled alone if no region
-   * takes it); returns blocks to build regions from (in address order,
+   * takes it), with the blocks of its page that have run `warm` times;
+   * returns blocks to build regions from (in address order,
    * several regions if they do not fit in one) when enough hot blocks of its
    * page are in no region yet, else null. Usually those are only the new
    * blocks; after a few such regions the whole page is rebuilt at once.
    */
-  noteCompiled(block: Block): Block[] | null {
+  noteCompiled(block: Block, warm: number): Block[] | null {
     const pageKey = (block.physical >>> 12) * 2 + (block.key & 1);
     let page = this.pageRegions.get(pageKey);
     if (page === undefined) {
-      page = { compiled: [], built: [], regions: 0 };
+      page = { compiled: [], members: new Set(), built: [], regions: 0 };
       this.pageRegions.set(pageKey, page);
     }
-    page.compiled.push(block);
+    const join = (member: Block) => {
+      if (page.members.has(member)) return;
+      page.members.add(member);
+      page.compiled.push(member);
+    };
+    join(block);
+    // Blocks of the page that have run `warm` times join now: a page whose
+    // code warms up together (a loop body) gets a few regions, not one per block.
+    for (const key of this.pageKeys.get(block.physical >>> 12) ?? []) {
+      const other = this.blocks.get(key);
+      if (other === undefined || (other.key & 1) !== (block.key & 1)) continue;
+      if (other.executions >= warm && other.region === null && other.compiled === null) join(other);
+    }
     const pending = page.compiled.filter((b) => b.region === null);
     const inRegions = page.compiled.length - pending.length;
     if (pending.length < 2 || pending.length < inRegions >> 2) return null;

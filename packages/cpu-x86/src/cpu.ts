@@ -826,7 +826,7 @@ export class Cpu extends LazyFlags {
 
   /** Builds the regions of `block`'s page that are due now that it is hot (see CodeCache.noteCompiled). */
   private buildRegions(block: Block): void {
-    let regionBlocks = this.codeCache.noteCompiled(block);
+    let regionBlocks = this.codeCache.noteCompiled(block, this.jitThreshold >>> 2);
     while (regionBlocks !== null && regionBlocks.length >= 2) {
       const compiled = this.blockCompiler.compileRegion(regionBlocks, this.code32);
       if (compiled === null) break;
