@@ -6,24 +6,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { bootCommand } from "../src/commands/boot";
 import { main } from "../src/main";
-
-function capture(): Writable & { text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(Buffer.from(chunk));
-      done();
-    },
-  }) as Writable & { text: () => string };
-  stream.text = () => Buffer.concat(chunks).toString("utf8");
-  return stream;
-}
+import { capture } from "./support/streams";
 
 async function run(args: string[]) {
   const out = capture();

@@ -327,6 +327,12 @@ export class Hypervisor {
     // Other domains hear of it as EVENT_DIE? Xen sent DIE to the dying domain itself; nothing to others.
   }
 
+  /** Undoes a creation that could not be completed: the domain's memory is freed and it leaves the list. */
+  discardDomain(domain: Domain, reason: string): void {
+    this.destroyDomain(domain, reason);
+    this.domains.delete(domain.id);
+  }
+
   /** Kills a domain that broke a rule; every other domain keeps running. */
   killDomain(domain: Domain, reason: string): void {
     this.destroyDomain(domain, reason, true);

@@ -48,8 +48,7 @@ export class DomainControl {
     try {
       buildDomain(hv, domain, config.kernel, { commandLine: config.commandLine, module: config.module });
     } catch (error) {
-      hv.destroyDomain(domain, `build failed: ${(error as Error).message}`);
-      hv.domains.delete(domain.id);
+      hv.discardDomain(domain, `build failed: ${(error as Error).message}`);
       throw error;
     }
     if (config.start !== false) hv.startDomain(domain);

@@ -68,6 +68,23 @@ describe("the full execution context", () => {
     expect(applyFullContext(hv, built, contextFor(built.physToMachine), 0)).toBe(-Errno.EINVAL);
   });
 
+  it("takes CS from the domain's own GDT only when it names a ring-1 code segment", () => {
+    const { hv, empty } = setup();
+    const frames = empty.physToMachine;
+    const gdt = frames[0] * 4096;
+    hv.memory.write32(gdt + 300 * 8, 0x0000c3ff); // entry 300: data up to 0xFC3FFFFF, DPL 1
+    hv.memory.write32(gdt + 300 * 8 + 4, 0x00cfb200);
+    hv.memory.write32(gdt + 301 * 8, 0x0000c3ff); // entry 301: code up to 0xFC3FFFFF, DPL 1
+    hv.memory.write32(gdt + 301 * 8 + 4, 0x00cfba00);
+    const withCs = (cs: number) => contextFor(frames, { gdt_frames: [frames[0]], gdt_ents: 512, cpu_ctxt: { cs, ss: 0x0821 } });
+    expect(applyFullContext(hv, empty, withCs(300 * 8 + 1), 0)).toBe(-Errno.EINVAL);
+    expect(empty.state).toBe("created");
+    expect(hv.frames.typeCount[frames[0]]).toBe(0);
+    expect(applyFullContext(hv, empty, withCs(301 * 8 + 1), 0)).toBe(0);
+    expect(empty.context.selector[1]).toBe(301 * 8 + 1);
+    expect(empty.gdtEntries).toBe(512);
+  });
+
   it("installs a valid context once", () => {
     const { hv, empty } = setup();
     const frames = empty.physToMachine;

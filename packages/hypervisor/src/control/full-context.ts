@@ -8,8 +8,8 @@
  * - the target must be created and not yet built (else -EINVAL);
  * - pt_base is the machine address of a frame of the target that validates
  *   as its page directory (an L2 of its own frames, tables read-only);
- * - CS must be a guest ring-1 code selector and SS an RPL-1 writable data
- *   segment of the target's GDT or LDT; DS/ES/FS/GS are loaded on the first
+ * - CS must be a guest ring-1 code selector naming a DPL-1 code segment and
+ *   SS an RPL-1 writable data segment of the target's GDT or LDT; DS/ES/FS/GS are loaded on the first
  *   schedule-in like any saved selector (the failsafe callback catches a bad
  *   one);
  * - trap table entry i is vector i (entries with address 0 are empty), its
@@ -22,7 +22,7 @@
  * Any refusal leaves the domain unbuilt with no typed references taken.
  */
 import { Reg, Seg, descriptorAttr, descriptorBase, descriptorLimit } from "@xeno86/cpu-x86";
-import { ECF_I387_VALID, FULL_EXECUTION_CONTEXT, readStruct, writeStruct } from "@xeno86/guest-abi";
+import { ECF_I387_VALID, FULL_EXECUTION_CONTEXT, field, readStruct, writeStruct } from "@xeno86/guest-abi";
 import { Errno, TRAP_FLAG_MASK_EVENTS } from "../abi";
 import { GuestContext } from "../cpu-state/guest-context";
 import { decodeFsaveImage, encodeFsaveImage } from "../cpu-state/fsave-image";
@@ -37,6 +37,7 @@ import { DEFAULT_GDT_ENTRIES } from "../layout";
 import { readGuestDescriptor } from "../traps/bounce";
 
 export const FULL_CONTEXT_SIZE = FULL_EXECUTION_CONTEXT.size;
+const FPU_CONTEXT = field(FULL_EXECUTION_CONTEXT, "fpu_ctxt").offset;
 
 /** The register words of execution_context_t in order (A.6), as GuestContext indexes them. */
 const GENERAL_REGISTERS = [
@@ -60,6 +61,7 @@ const EFLAGS_FROM_CONTEXT = 0x0dd5;
 const EFLAGS_ALWAYS = 0x0202;
 const DESCRIPTOR_PRESENT = 0x80;
 const DESCRIPTOR_WRITABLE_DATA = 0x12; // non-system, data, writable
+const DESCRIPTOR_CODE = 0x18; // non-system, code, not conforming
 
 /** Writes `domain`'s whole state as a full execution context at `offset`. */
 export function encodeFullContext(hv: Hypervisor, domain: Domain, view: DataView, offset: number): void {
@@ -94,7 +96,7 @@ export function encodeFullContext(hv: Hypervisor, domain: Domain, view: DataView
     failsafe_callback_cs: domain.failsafeCs,
     failsafe_callback_eip: domain.failsafeEip >>> 0,
   });
-  const fpuOffset = offset + fieldOffset("fpu_ctxt");
+  const fpuOffset = offset + FPU_CONTEXT;
   if (fpu !== null) encodeFsaveImage(fpu, view, fpuOffset);
 }
 
@@ -138,7 +140,7 @@ export function applyFullContext(hv: Hypervisor, domain: Domain, view: DataView,
   if ((ss & 3) !== 1 || !readGuestDescriptor(hv, domain, ss, descriptor) || !ring1StackSegment(descriptor[1])) return undo(-Errno.EINVAL);
   const ssDescriptor = [descriptor[0], descriptor[1]];
   const cs = c.cpu_ctxt.cs & 0xffff;
-  if (!readGuestDescriptor(hv, domain, cs, descriptor)) return undo(-Errno.EINVAL);
+  if (!readGuestDescriptor(hv, domain, cs, descriptor) || !ring1CodeSegment(descriptor[1])) return undo(-Errno.EINVAL);
   for (let register = 0; register < 8; register++) {
     const value = c.debugreg[register];
     if ((register === 4 || register === 5) && value !== 0) return undo(-Errno.EINVAL);
@@ -171,7 +173,7 @@ export function applyFullContext(hv: Hypervisor, domain: Domain, view: DataView,
   setCached(context, Seg.SS, ss, ssDescriptor[0], ssDescriptor[1]);
   // Data segments: selector only; the first schedule-in loads (or failsafes) them.
   for (const [name, seg] of DATA_SEGMENTS) setCached(context, seg, c.cpu_ctxt[name] & 0xffff, 0, 0);
-  if ((c.flags & ECF_I387_VALID) !== 0) domain.fpuState = decodeFsaveImage(view, offset + fieldOffset("fpu_ctxt"));
+  if ((c.flags & ECF_I387_VALID) !== 0) domain.fpuState = decodeFsaveImage(view, offset + FPU_CONTEXT);
   domain.state = "built";
   return 0;
 }
@@ -186,6 +188,12 @@ function setCached(context: GuestContext, seg: number, selector: number, low: nu
 /** A callback that is either absent (0:0) or enters a guest code selector. */
 function optionalCodeSelector(cs: number, eip: number): boolean {
   return (cs === 0 && eip === 0) || isGuestCodeSelector(cs & 0xffff);
+}
+
+/** A present non-conforming code segment of DPL 1 (what CS may hold in ring 1). */
+function ring1CodeSegment(high: number): boolean {
+  const attr = descriptorAttr(high);
+  return (attr & DESCRIPTOR_PRESENT) !== 0 && (attr & 0x1c) === DESCRIPTOR_CODE && ((attr >>> 5) & 3) === 1;
 }
 
 /** A present writable data segment of DPL 1 (what SS may hold in ring 1). */
@@ -211,9 +219,4 @@ function liveContext(hv: Hypervisor, domain: Domain): GuestContext {
   return context;
 }
 
-function fieldOffset(name: string): number {
-  const found = FULL_EXECUTION_CONTEXT.fields.find((f) => f.name === name);
-  if (found === undefined) throw new Error(`full_execution_context_t has no ${name}`);
-  return found.offset;
-}
 

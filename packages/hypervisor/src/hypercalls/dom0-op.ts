@@ -60,8 +60,7 @@ function run(
       try {
         reserveDomainMemory(hv, created);
       } catch {
-        hv.destroyDomain(created, "not enough memory to create it");
-        hv.domains.delete(created.id);
+        hv.discardDomain(created, "not enough memory to create it");
         return -Errno.ENOMEM;
       }
       put(20, created.id);
